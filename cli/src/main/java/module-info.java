@@ -1,0 +1,8 @@
+/** The {@code mmapkit} command line: benchmarks on your files and page-cache tools. */
+module dev.mmapkit.cli {
+  requires dev.mmapkit.core;
+  requires info.picocli;
+
+  opens dev.mmapkit.cli to
+      info.picocli;
+}

@@ -1,0 +1,61 @@
+package dev.mmapkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Explains a refused mapping with the kernel limit that refused it and its current numbers. */
+final class MapLimits {
+  private static final Path MAX_MAP_COUNT = Path.of("/proc/sys/vm/max_map_count");
+  private static final Path SELF_MAPS = Path.of("/proc/self/maps");
+
+  private MapLimits() {}
+
+  /** The process's current number of mappings, or -1 where /proc is not available. */
+  static long mappingsInUse() {
+    try (Stream<String> lines = Files.lines(SELF_MAPS)) {
+      return lines.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** {@code vm.max_map_count}, or -1 where it cannot be read. */
+  static long maxMapCount() {
+    try {
+      return Long.parseLong(Files.readString(MAX_MAP_COUNT).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  static MappingFailedException explain(Path file, long offset, long length, IOException failure) {
+    long max = maxMapCount();
+    long used = mappingsInUse();
+    String range = "mapping " + Bytes.format(length) + " at offset " + offset + " failed";
+    String problem;
+    // Leave headroom: the JVM itself maps (thread stacks, code cache) between our attempt and now.
+    if (max > 0 && used >= max - 64) {
+      problem =
+          range
+              + ": vm.max_map_count is "
+              + max
+              + " and "
+              + used
+              + " maps are in use. Raise it (sysctl -w vm.max_map_count=262144) or map with a"
+              + " larger chunk size";
+    } else {
+      problem =
+          range
+              + " ("
+              + failure.getMessage()
+              + "): the process may be out of address space; check ulimit -v and, with "
+              + used
+              + " of "
+              + max
+              + " maps in use, vm.max_map_count";
+    }
+    return new MappingFailedException(file, problem, failure);
+  }
+}

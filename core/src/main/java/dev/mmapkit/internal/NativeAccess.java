@@ -1,0 +1,130 @@
+package dev.mmapkit.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The operating-system calls mmapkit makes beyond what the JDK offers. This is the only place
+ * in mmapkit that knows about {@code MethodHandle}s, errno and system-call numbers.
+ *
+ * <p>{@link #get()} is empty when native access is not granted to {@code dev.mmapkit.core} or
+ * the platform is not supported; the first caller that finds it empty logs one warning that
+ * names the flag to add.
+ *
+ * <p>Every method throws {@link NativeCallException} with the call's name and errno when the
+ * kernel refuses.
+ */
+public abstract sealed class NativeAccess permits PosixNativeAccess {
+
+  /** The JVM flag that grants mmapkit native access. */
+  public static final String ENABLE_FLAG = "--enable-native-access=dev.mmapkit.core";
+
+  /** Linux {@code madvise} advice values (identical on x86-64 and aarch64). */
+  public static final int MADV_NORMAL = 0,
+      MADV_RANDOM = 1,
+      MADV_SEQUENTIAL = 2,
+      MADV_WILLNEED = 3,
+      MADV_DONTNEED = 4,
+      MADV_POPULATE_READ = 22,
+      MADV_POPULATE_WRITE = 23;
+
+  /** {@code posix_fadvise} advice values. */
+  public static final int POSIX_FADV_NORMAL = 0,
+      POSIX_FADV_RANDOM = 1,
+      POSIX_FADV_SEQUENTIAL = 2,
+      POSIX_FADV_WILLNEED = 3,
+      POSIX_FADV_DONTNEED = 4;
+
+  NativeAccess() {}
+
+  /** The platform's native access, or empty with one logged warning explaining why. */
+  public static Optional<NativeAccess> get() {
+    return Holder.INSTANCE;
+  }
+
+  /** Why {@link #get()} is empty, or empty when native access works. */
+  public static Optional<String> unavailableReason() {
+    return Holder.REASON;
+  }
+
+  /** The size of a page of virtual memory in bytes. */
+  public abstract int pageSize();
+
+  /** {@code madvise(address, length, advice)}; the start must be page-aligned. */
+  public abstract void madvise(MemorySegment range, int advice);
+
+  /**
+   * Fills {@code vector} with one byte per page of {@code range} (bit 0 set = resident), as
+   * {@code mincore}. The start must be page-aligned.
+   */
+  public abstract void mincore(MemorySegment range, MemorySegment vector);
+
+  /** Opens {@code path} read-only or read-write and returns the file descriptor. */
+  public abstract int open(Path path, boolean write);
+
+  /** Closes a descriptor returned by {@link #open}. */
+  public abstract void close(int fd);
+
+  /**
+   * Allocates disk blocks for {@code [offset, offset + length)}, extending the file if needed.
+   *
+   * @throws NativeCallException with errno {@code ENOSPC} when the disk is full
+   */
+  public abstract void fallocate(int fd, long offset, long length);
+
+  /** {@code posix_fadvise(fd, offset, length, advice)}; length 0 means "to the end". */
+  public abstract void fadvise(int fd, long offset, long length, int advice);
+
+  /** Starts write-back of dirty pages in the range without waiting ({@code sync_file_range}). */
+  public abstract void startWriteBack(int fd, long offset, long length);
+
+  /** The id of this process. */
+  public abstract long pid();
+
+  private static final class Holder {
+    private static final Optional<NativeAccess> INSTANCE;
+    private static final Optional<String> REASON;
+
+    static {
+      String reason = null;
+      NativeAccess access = null;
+      if (!NativeAccess.class.getModule().isNativeAccessEnabled()) {
+        reason =
+            "native access is not enabled for "
+                + describeModule()
+                + "; advice, residency, block reservation and ranged write-back are off. Start"
+                + " the JVM with "
+                + flagFor(NativeAccess.class.getModule())
+                + " to turn them on";
+      } else if (!PosixNativeAccess.isSupportedPlatform()) {
+        reason =
+            "native calls are implemented for Linux only (this is "
+                + System.getProperty("os.name")
+                + "/"
+                + System.getProperty("os.arch")
+                + "); advice, residency and ranged write-back are unsupported here";
+      } else {
+        try {
+          access = new PosixNativeAccess();
+        } catch (RuntimeException | LinkageError e) {
+          reason = "native calls could not be linked: " + e;
+        }
+      }
+      if (reason != null) {
+        System.getLogger("dev.mmapkit").log(System.Logger.Level.WARNING, "mmapkit: " + reason);
+      }
+      INSTANCE = Optional.ofNullable(access);
+      REASON = Optional.ofNullable(reason);
+    }
+
+    private static String describeModule() {
+      Module m = NativeAccess.class.getModule();
+      return m.isNamed() ? "module " + m.getName() : "the class path (unnamed module)";
+    }
+
+    private static String flagFor(Module m) {
+      return m.isNamed() ? ENABLE_FLAG : "--enable-native-access=ALL-UNNAMED";
+    }
+  }
+}
