@@ -20,8 +20,8 @@ public final class Bytes {
   }
 
   /**
-   * Parses a size such as {@code 4096}, {@code 64k}, {@code 1m}, {@code 2g} or {@code 1GiB}
-   * (binary multiples).
+   * Parses a size such as {@code 4096}, {@code 64k}, {@code 1m}, {@code 2g} or {@code 1GiB} (binary
+   * multiples).
    *
    * @throws IllegalArgumentException naming the text when it is not a size
    */
@@ -43,7 +43,8 @@ public final class Bytes {
       if (value < 0) throw new NumberFormatException();
       return Math.multiplyExact(value, multiplier);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("not a size: '" + text + "' (examples: 4096, 64k, 1m, 2g)");
+      throw new IllegalArgumentException(
+          "not a size: '" + text + "' (examples: 4096, 64k, 1m, 2g)");
     }
   }
 }

@@ -22,10 +22,10 @@ import java.util.Optional;
 /**
  * A file mapped into memory, of any size, as a sequence of power-of-two chunks.
  *
- * <p>Reads and writes go straight to the page cache: a read of a resident page costs a memory
- * load, a read of a missing page costs a page fault, and a write dirties a page that the kernel
- * writes back when it decides (see {@link #force} and {@link #startWriteBack} for control). Every
- * process that maps the same file shares the same pages.
+ * <p>Reads and writes go straight to the page cache: a read of a resident page costs a memory load,
+ * a read of a missing page costs a page fault, and a write dirties a page that the kernel writes
+ * back when it decides (see {@link #force} and {@link #startWriteBack} for control). Every process
+ * that maps the same file shares the same pages.
  *
  * {@snippet :
  * try (MappedFile file = MappedFile.open(Path.of("data.bin"))) {
@@ -57,7 +57,8 @@ import java.util.Optional;
  *
  * By default the mapping may be used from any thread; reads and writes are not synchronised, as
  * with any memory. {@link #ensureCapacity} may run concurrently with reads of the existing range.
- * With {@link MappingOptions#confinedToOpeningThread()} only the opening thread may use or close it.
+ * With {@link MappingOptions#confinedToOpeningThread()} only the opening thread may use or close
+ * it.
  *
  * <p><b>NOTE</b>: segments returned by {@link #chunk} and {@link #slice} are the fastest path, but
  * a fault in them (truncation by another process) surfaces as the JDK's {@code InternalError}, not
@@ -66,12 +67,14 @@ import java.util.Optional;
  *
  * <p>Without native access ({@value NativeAccess#ENABLE_FLAG}) mapping, reading, writing, {@link
  * #force} and growth work; {@link #advise}, {@link #residency}, {@link #startWriteBack} and {@link
- * #evict} answer "unsupported" ({@code false} or empty) and block reservation writes zeros
- * instead of calling {@code posix_fallocate}.
+ * #evict} answer "unsupported" ({@code false} or empty) and block reservation writes zeros instead
+ * of calling {@code posix_fallocate}.
  */
 public final class MappedFile implements AutoCloseable {
-  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT =
+      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final int FALLBACK_PAGE_SIZE = 4096;
 
   private final Path path;
@@ -188,7 +191,9 @@ public final class MappedFile implements AutoCloseable {
     }
     if (Files.exists(path) && !Files.isRegularFile(path)) {
       throw new FileSystemException(
-          path.toString(), null, "is not a regular file (a device, pipe or socket cannot be mapped)");
+          path.toString(),
+          null,
+          "is not a regular file (a device, pipe or socket cannot be mapped)");
     }
   }
 
@@ -197,7 +202,10 @@ public final class MappedFile implements AutoCloseable {
     try {
       return createNew
           ? FileChannel.open(
-              path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)
+              path,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE)
           : write
               ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
               : FileChannel.open(path, StandardOpenOption.READ);
@@ -205,7 +213,9 @@ public final class MappedFile implements AutoCloseable {
       throw new NoSuchFileException(path.toString(), null, "no such file");
     } catch (AccessDeniedException e) {
       throw new AccessDeniedException(
-          path.toString(), null, "permission denied opening it " + (write ? "read-write" : "read-only"));
+          path.toString(),
+          null,
+          "permission denied opening it " + (write ? "read-write" : "read-only"));
     }
   }
 
@@ -376,7 +386,9 @@ public final class MappedFile implements AutoCloseable {
     put(offset, MemorySegment.ofArray(src));
   }
 
-  /** Copies all of {@code src} into the file starting at {@code offset}, across chunks if needed. */
+  /**
+   * Copies all of {@code src} into the file starting at {@code offset}, across chunks if needed.
+   */
   public void put(long offset, MemorySegment src) {
     checkWritable();
     copy(offset, src, true);
@@ -414,7 +426,8 @@ public final class MappedFile implements AutoCloseable {
   private void writeStraddling(long offset, long value, int bytes) {
     for (int i = 0; i < bytes; i++) {
       long at = offset + i;
-      chunks[(int) (at >>> chunkShift)].set(ValueLayout.JAVA_BYTE, at & chunkMask, (byte) (value >>> (8 * i)));
+      chunks[(int) (at >>> chunkShift)].set(
+          ValueLayout.JAVA_BYTE, at & chunkMask, (byte) (value >>> (8 * i)));
     }
   }
 
@@ -464,9 +477,9 @@ public final class MappedFile implements AutoCloseable {
 
   /**
    * Starts write-back of the dirty pages in {@code [offset, offset + length)} and returns without
-   * waiting ({@code sync_file_range(SYNC_FILE_RANGE_WRITE)}). It promises nothing about
-   * durability: it smooths out write-back so that a later {@link #force} or the kernel's own
-   * flush has less to do. Use it after a batch of writes, ahead of a {@code force}.
+   * waiting ({@code sync_file_range(SYNC_FILE_RANGE_WRITE)}). It promises nothing about durability:
+   * it smooths out write-back so that a later {@link #force} or the kernel's own flush has less to
+   * do. Use it after a batch of writes, ahead of a {@code force}.
    *
    * @return {@code true} if write-back was started, {@code false} if native calls are unavailable
    * @throws IllegalStateException if the file is read-only
@@ -484,9 +497,8 @@ public final class MappedFile implements AutoCloseable {
   }
 
   /**
-   * How much of {@code [offset, offset + length)} is in the page cache ({@code mincore}). Costs
-   * one system call per chunk and one byte of scratch memory per page; do not call it on a hot
-   * path.
+   * How much of {@code [offset, offset + length)} is in the page cache ({@code mincore}). Costs one
+   * system call per chunk and one byte of scratch memory per page; do not call it on a hot path.
    *
    * @return the residency, or empty if native calls are unavailable
    */
@@ -517,9 +529,8 @@ public final class MappedFile implements AutoCloseable {
   }
 
   /**
-   * Reads {@code [offset, offset + length)} into the page cache and maps it into this process,
-   * so later reads do not fault: {@code MADV_POPULATE_READ} (Linux 5.14+), else one read per
-   * page.
+   * Reads {@code [offset, offset + length)} into the page cache and maps it into this process, so
+   * later reads do not fault: {@code MADV_POPULATE_READ} (Linux 5.14+), else one read per page.
    *
    * @throws MappedFileTruncatedException if the file has been truncated below the range
    */
@@ -530,8 +541,8 @@ public final class MappedFile implements AutoCloseable {
 
   /**
    * Faults {@code [offset, offset + length)} in for writing ({@code MADV_POPULATE_WRITE}, else a
-   * read and write of one byte per page), so the first write to each page does not stall on a
-   * page fault. The pages become dirty.
+   * read and write of one byte per page), so the first write to each page does not stall on a page
+   * fault. The pages become dirty.
    *
    * @throws IllegalStateException if the file is read-only
    */
@@ -639,8 +650,10 @@ public final class MappedFile implements AutoCloseable {
         if (e.errno() == NativeCallException.ENOSPC || e.errno() == 122 /* EDQUOT */) {
           throw new DiskFullException(path, length, usableSpace(), e);
         }
-        if (e.errno() != NativeCallException.EOPNOTSUPP && e.errno() != NativeCallException.EINVAL) {
-          throw new MmapkitException(path, "reserving " + Bytes.format(length) + " failed: " + e.getMessage(), e);
+        if (e.errno() != NativeCallException.EOPNOTSUPP
+            && e.errno() != NativeCallException.EINVAL) {
+          throw new MmapkitException(
+              path, "reserving " + Bytes.format(length) + " failed: " + e.getMessage(), e);
         }
       }
     }
@@ -702,11 +715,11 @@ public final class MappedFile implements AutoCloseable {
   // Lifecycle
 
   /**
-   * Unmaps the file and closes it. Segments obtained from it become inaccessible (using them
-   * throws {@link IllegalStateException}). Does not {@link #force} anything. Idempotent.
+   * Unmaps the file and closes it. Segments obtained from it become inaccessible (using them throws
+   * {@link IllegalStateException}). Does not {@link #force} anything. Idempotent.
    *
-   * @throws WrongThreadException if the options are {@link MappingOptions#confinedToOpeningThread() confined}
-   *     and this is not the opening thread
+   * @throws WrongThreadException if the options are {@link MappingOptions#confinedToOpeningThread()
+   *     confined} and this is not the opening thread
    */
   @Override
   public void close() throws IOException {
@@ -736,7 +749,12 @@ public final class MappedFile implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MappedFile[" + path + ", " + Bytes.format(size) + (options.writable() ? ", rw" : ", ro") + "]";
+    return "MappedFile["
+        + path
+        + ", "
+        + Bytes.format(size)
+        + (options.writable() ? ", rw" : ", ro")
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -759,13 +777,13 @@ public final class MappedFile implements AutoCloseable {
   }
 
   private RuntimeException accessFailed(Throwable e, long offset) {
-    return switch (e) {
-      case WrongThreadException w -> new WrongThreadException(wrongThreadMessage(), w);
-      case IllegalStateException s when closed -> new IllegalStateException(path + " is closed", s);
-      case RuntimeException r -> r;
-      case InternalError fault -> truncatedOrFault(fault, offset);
-      default -> new IllegalStateException(e);
-    };
+    if (e instanceof WrongThreadException w)
+      return new WrongThreadException(wrongThreadMessage(), w);
+    if (e instanceof IllegalStateException s && closed) {
+      return new IllegalStateException(path + " is closed", s);
+    }
+    if (e instanceof InternalError fault) return truncatedOrFault(fault, offset);
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
   private RuntimeException truncatedOrFault(Throwable fault, long offset) {
@@ -778,7 +796,10 @@ public final class MappedFile implements AutoCloseable {
     if (current < size) return new MappedFileTruncatedException(path, offset, current, fault);
     return new UncheckedIOException(
         new IOException(
-            path + ": the kernel could not provide the page at offset " + offset + " (device I/O error?)",
+            path
+                + ": the kernel could not provide the page at offset "
+                + offset
+                + " (device I/O error?)",
             fault));
   }
 

@@ -20,7 +20,9 @@ public final class MappedFileTruncatedException extends UncheckedIOException {
   private final long currentSize;
 
   MappedFileTruncatedException(Path file, long offset, long currentSize, Throwable fault) {
-    super(message(file, offset, currentSize), new IOException(message(file, offset, currentSize), fault));
+    super(
+        message(file, offset, currentSize),
+        new IOException(message(file, offset, currentSize), fault));
     this.file = file;
     this.offset = offset;
     this.currentSize = currentSize;

@@ -1,8 +1,8 @@
 package dev.mmapkit;
 
 /**
- * How much of a file or range is in the page cache, as {@code mincore} reports it: a page counts
- * as resident when the kernel holds it in memory, whichever process brought it in.
+ * How much of a file or range is in the page cache, as {@code mincore} reports it: a page counts as
+ * resident when the kernel holds it in memory, whichever process brought it in.
  *
  * @param pageSize the size of a page in bytes
  * @param pages the number of pages in the range

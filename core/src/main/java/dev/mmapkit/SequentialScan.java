@@ -3,9 +3,9 @@ package dev.mmapkit;
 import java.io.IOException;
 
 /**
- * Streaming advice for a forward scan of a {@link MappedFile}: reads ahead of the reader and
- * drops the pages behind it, so that scanning a file many times larger than memory keeps only
- * about three windows of it resident and leaves the rest of the page cache alone.
+ * Streaming advice for a forward scan of a {@link MappedFile}: reads ahead of the reader and drops
+ * the pages behind it, so that scanning a file many times larger than memory keeps only about three
+ * windows of it resident and leaves the rest of the page cache alone.
  *
  * {@snippet :
  * try (MappedFile file = MappedFile.open(path); SequentialScan scan = file.sequentialScan(64 << 20)) {
@@ -17,12 +17,12 @@ import java.io.IOException;
  * }
  *
  * <p>At each window boundary it asks for the next window ({@code MADV_WILLNEED}) and evicts what
- * lies more than a window behind ({@code MADV_DONTNEED} + {@code POSIX_FADV_DONTNEED}). Pages
- * that other processes map stay cached. Without native access it does nothing and the scan
- * proceeds with the kernel's default read-ahead.
+ * lies more than a window behind ({@code MADV_DONTNEED} + {@code POSIX_FADV_DONTNEED}). Pages that
+ * other processes map stay cached. Without native access it does nothing and the scan proceeds with
+ * the kernel's default read-ahead.
  *
- * <p>Not thread-safe: one scan per reading thread. {@link #close()} drops what the scan has
- * left resident behind it up to the last position.
+ * <p>Not thread-safe: one scan per reading thread. {@link #close()} drops what the scan has left
+ * resident behind it up to the last position.
  */
 public final class SequentialScan implements AutoCloseable {
   private final MappedFile file;
@@ -34,7 +34,8 @@ public final class SequentialScan implements AutoCloseable {
   SequentialScan(MappedFile file, long window) throws IOException {
     long page = file.pageSize();
     if (window < page) {
-      throw new IllegalArgumentException("window must be at least one page (" + page + "), was " + window);
+      throw new IllegalArgumentException(
+          "window must be at least one page (" + page + "), was " + window);
     }
     this.file = file;
     this.window = window - window % page;

@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The operating-system calls mmapkit makes beyond what the JDK offers. This is the only place
- * in mmapkit that knows about {@code MethodHandle}s, errno and system-call numbers.
+ * The operating-system calls mmapkit makes beyond what the JDK offers. This is the only place in
+ * mmapkit that knows about {@code MethodHandle}s, errno and system-call numbers.
  *
- * <p>{@link #get()} is empty when native access is not granted to {@code dev.mmapkit.core} or
- * the platform is not supported; the first caller that finds it empty logs one warning that
- * names the flag to add.
+ * <p>{@link #get()} is empty when native access is not granted to {@code dev.mmapkit.core} or the
+ * platform is not supported; the first caller that finds it empty logs one warning that names the
+ * flag to add.
  *
- * <p>Every method throws {@link NativeCallException} with the call's name and errno when the
- * kernel refuses.
+ * <p>Every method throws {@link NativeCallException} with the call's name and errno when the kernel
+ * refuses.
  */
 public abstract sealed class NativeAccess permits PosixNativeAccess {
 
@@ -55,8 +55,8 @@ public abstract sealed class NativeAccess permits PosixNativeAccess {
   public abstract void madvise(MemorySegment range, int advice);
 
   /**
-   * Fills {@code vector} with one byte per page of {@code range} (bit 0 set = resident), as
-   * {@code mincore}. The start must be page-aligned.
+   * Fills {@code vector} with one byte per page of {@code range} (bit 0 set = resident), as {@code
+   * mincore}. The start must be page-aligned.
    */
   public abstract void mincore(MemorySegment range, MemorySegment vector);
 

@@ -44,7 +44,9 @@ final class PosixNativeAccess extends NativeAccess {
       handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), true);
   private static final MethodHandle POSIX_FALLOCATE =
       handle(
-          "posix_fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+          "posix_fallocate",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+          false);
   private static final MethodHandle POSIX_FADVISE =
       handle(
           "posix_fadvise",
