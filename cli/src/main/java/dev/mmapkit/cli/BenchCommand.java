@@ -26,11 +26,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Measure mmap against read/pread on FILE (or on a temporary file of --size bytes) and",
-      "recommend the fastest for the access pattern."
-    })
+    description =
+        "Measure mmap against read/pread on FILE (or a temporary file of --size bytes) and"
+            + " recommend the fastest for the access pattern.")
 final class BenchCommand implements Callable<Integer> {
   private static final int READ_BUFFER = 1 << 20;
   private static final long MAX_IO_SIZE = 64L << 20;
@@ -45,6 +43,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--pattern",
       defaultValue = "seq",
+      paramLabel = "seq|random",
       description = "seq (one pass, GB/s) or random (reads at random offsets, ns/read).")
   BenchPattern pattern;
 

@@ -19,11 +19,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "evict",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Drop files' clean pages from the page cache, in 64 MiB slices.",
-      "Dirty pages and pages mapped by other processes stay; run sync first after writing."
-    })
+    description =
+        "Drop files' clean pages from the page cache, in 64 MiB slices. Dirty pages and pages"
+            + " mapped by other processes stay; run sync first after writing.")
 final class EvictCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to evict.")

@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "mmapkit",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Memory-mapped I/O toolkit: benchmarks on your files and page-cache tools.",
     subcommands = {

@@ -26,7 +26,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "residency",
-    mixinStandardHelpOptions = true,
     description = "Show how much of each file is in the page cache (like vmtouch/fincore).")
 final class ResidencyCommand implements Callable<Integer> {
   /** Reported for empty files, which cannot be mapped to ask the kernel; they have no pages. */

@@ -15,10 +15,7 @@ import picocli.CommandLine.Spec;
  * read per page on kernels before 5.14), so that the first real reads after, say, a restart do not
  * wait for the disk.
  */
-@Command(
-    name = "warm",
-    mixinStandardHelpOptions = true,
-    description = "Read files into the page cache, in 64 MiB slices.")
+@Command(name = "warm", description = "Read files into the page cache, in 64 MiB slices.")
 final class WarmCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to warm.")
