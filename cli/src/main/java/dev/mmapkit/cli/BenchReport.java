@@ -75,7 +75,7 @@ record BenchReport(
         r.put("gbPerSec", gbPerSec(m));
       } else {
         r.put("nsPerRead", nsPerRead(m));
-        r.put("readsPerSec", 1e9 / nsPerRead(m));
+        r.put("readsPerSec", Math.round(1e9 / nsPerRead(m)));
       }
       r.put("seconds", m.nanos() / 1e9);
       r.put("minorFaults", m.faults() == null ? null : m.faults().minor());
@@ -132,15 +132,21 @@ record BenchReport(
   private String recommendationLine() {
     Recommendation r = recommendation;
     if (r.runnerUp() == null) return "Recommendation: " + r.strategy() + " (the only strategy).";
-    String line =
-        String.format(
-            Locale.ROOT,
-            "Recommendation: %s, %.2fx as fast as %s, the next best",
-            r.strategy(),
-            r.speedup(),
-            r.runnerUp());
-    // Below a few percent the order is within run-to-run noise; say so instead of pretending.
-    if (r.speedup() < 1.05) line += " (a tie within noise: choose the simpler one)";
-    return line + ".";
+    // Below 5% a rerun may well swap the order; say so rather than pretend to a winner.
+    if (r.speedup() < 1.05) {
+      return String.format(
+          Locale.ROOT,
+          "Recommendation: %s, but %s is only %.1f%% slower (under 5%%, too close to call):"
+              + " either will do.",
+          r.strategy(),
+          r.runnerUp(),
+          (r.speedup() - 1) * 100);
+    }
+    return String.format(
+        Locale.ROOT,
+        "Recommendation: %s, %.2fx as fast as %s, the next best.",
+        r.strategy(),
+        r.speedup(),
+        r.runnerUp());
   }
 }

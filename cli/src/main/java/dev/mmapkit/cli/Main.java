@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
     })
 public final class Main implements Runnable {
 
+  // Declared here so every command accepts it; ErrorReport reads it from the parse result, because
+  // an inherited option's value lands on whichever command parsed it.
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,

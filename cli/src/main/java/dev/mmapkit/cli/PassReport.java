@@ -27,9 +27,10 @@ final class PassReport {
     if (json) {
       List<Object> files = new ArrayList<>();
       for (SlicedPass.Result r : results) files.add(fields(r));
-      Map<String, Object> totalJson = fields(total);
-      totalJson.remove("file");
+      Map<String, Object> totalJson = new LinkedHashMap<>();
       totalJson.put("files", results.size());
+      totalJson.putAll(fields(total));
+      totalJson.remove("file");
       Map<String, Object> root = new LinkedHashMap<>();
       root.put("operation", operation);
       root.put("files", files);
