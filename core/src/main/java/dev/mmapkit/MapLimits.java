@@ -30,6 +30,42 @@ final class MapLimits {
     }
   }
 
+  /**
+   * Mappings left for the JVM itself: thread stacks, heap growth, code cache, other libraries. A
+   * JVM that cannot map those dies, so mmapkit stops short of the limit by this much.
+   */
+  static final long HEADROOM = 1024;
+
+  /** Below this many new mappings, skip the check (counting /proc/self/maps costs more). */
+  static final int CHECK_FROM = 256;
+
+  /**
+   * Refuses to add {@code newMappings} mappings when that would leave fewer than {@link #HEADROOM}
+   * under {@code vm.max_map_count}.
+   */
+  static void checkRoomFor(Path file, long newMappings, long chunkSize)
+      throws MappingFailedException {
+    if (newMappings < CHECK_FROM) return;
+    long max = maxMapCount();
+    long used = mappingsInUse();
+    if (max < 0 || used < 0 || used + newMappings + HEADROOM <= max) return;
+    throw new MappingFailedException(
+        file,
+        "mapping it needs "
+            + newMappings
+            + " more maps of "
+            + Bytes.format(chunkSize)
+            + ", but vm.max_map_count is "
+            + max
+            + " and "
+            + used
+            + " maps are in use (mmapkit keeps "
+            + HEADROOM
+            + " for the JVM). Raise it (sysctl -w vm.max_map_count=262144) or map with a larger"
+            + " chunk size",
+        null);
+  }
+
   static MappingFailedException explain(Path file, long offset, long length, IOException failure) {
     long max = maxMapCount();
     long used = mappingsInUse();

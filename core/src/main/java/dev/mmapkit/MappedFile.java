@@ -61,9 +61,11 @@ import java.util.Optional;
  * it.
  *
  * <p><b>NOTE</b>: segments returned by {@link #chunk} and {@link #slice} are the fastest path, but
- * a fault in them (truncation by another process) surfaces as the JDK's {@code InternalError}, not
- * as {@link MappedFileTruncatedException}; use the accessors of this class where another process
- * may shrink the file.
+ * a fault in them (truncation by another process) surfaces as the JDK's {@code InternalError}, and
+ * in JIT-compiled code asynchronously, possibly in unrelated code after the access. The accessors
+ * of this class pay about a nanosecond per call to make the fault surface in the accessor as {@link
+ * MappedFileTruncatedException} (see {@code FaultBarrier}); use them where another process may
+ * shrink the file.
  *
  * <p>Without native access ({@value NativeAccess#ENABLE_FLAG}) mapping, reading, writing, {@link
  * #force} and growth work; {@link #advise}, {@link #residency}, {@link #startWriteBack} and {@link
@@ -297,7 +299,10 @@ public final class MappedFile implements AutoCloseable {
   public byte getByte(long offset) {
     checkRange(offset, 1);
     try {
-      return chunks[(int) (offset >>> chunkShift)].get(ValueLayout.JAVA_BYTE, offset & chunkMask);
+      byte value =
+          chunks[(int) (offset >>> chunkShift)].get(ValueLayout.JAVA_BYTE, offset & chunkMask);
+      FaultBarrier.afterAccess(0);
+      return value;
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -309,8 +314,12 @@ public final class MappedFile implements AutoCloseable {
     try {
       MemorySegment c = chunks[(int) (offset >>> chunkShift)];
       long position = offset & chunkMask;
-      if (position <= c.byteSize() - Integer.BYTES) return c.get(INT, position);
-      return (int) readStraddling(offset, Integer.BYTES);
+      int value =
+          position <= c.byteSize() - Integer.BYTES
+              ? c.get(INT, position)
+              : (int) readStraddling(offset, Integer.BYTES);
+      FaultBarrier.afterAccess(0);
+      return value;
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -322,8 +331,12 @@ public final class MappedFile implements AutoCloseable {
     try {
       MemorySegment c = chunks[(int) (offset >>> chunkShift)];
       long position = offset & chunkMask;
-      if (position <= c.byteSize() - Long.BYTES) return c.get(LONG, position);
-      return readStraddling(offset, Long.BYTES);
+      long value =
+          position <= c.byteSize() - Long.BYTES
+              ? c.get(LONG, position)
+              : readStraddling(offset, Long.BYTES);
+      FaultBarrier.afterAccess(0);
+      return value;
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -335,6 +348,7 @@ public final class MappedFile implements AutoCloseable {
     checkRange(offset, 1);
     try {
       chunks[(int) (offset >>> chunkShift)].set(ValueLayout.JAVA_BYTE, offset & chunkMask, value);
+      FaultBarrier.afterAccess(0);
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -349,6 +363,7 @@ public final class MappedFile implements AutoCloseable {
       long position = offset & chunkMask;
       if (position <= c.byteSize() - Integer.BYTES) c.set(INT, position, value);
       else writeStraddling(offset, value, Integer.BYTES);
+      FaultBarrier.afterAccess(0);
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -363,6 +378,7 @@ public final class MappedFile implements AutoCloseable {
       long position = offset & chunkMask;
       if (position <= c.byteSize() - Long.BYTES) c.set(LONG, position, value);
       else writeStraddling(offset, value, Long.BYTES);
+      FaultBarrier.afterAccess(0);
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offset);
     }
@@ -406,6 +422,7 @@ public final class MappedFile implements AutoCloseable {
         long n = Math.min(length - done, c.byteSize() - position);
         if (toFile) MemorySegment.copy(memory, done, c, position, n);
         else MemorySegment.copy(c, position, memory, done, n);
+        FaultBarrier.afterAccess(0);
         done += n;
       }
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
@@ -578,6 +595,7 @@ public final class MappedFile implements AutoCloseable {
       for (long p = 0; p < range.byteSize(); p += step) {
         byte b = range.get(ValueLayout.JAVA_BYTE, p);
         if (write) range.set(ValueLayout.JAVA_BYTE, p, b);
+        FaultBarrier.afterAccess(0);
       }
     } catch (InternalError | IllegalStateException | WrongThreadException e) {
       throw accessFailed(e, offsetForErrors);
@@ -691,6 +709,7 @@ public final class MappedFile implements AutoCloseable {
     MemorySegment[] grown = Arrays.copyOf(old, count);
     int first = old.length;
     if (first > 0 && old[first - 1].byteSize() < options.chunkSize()) first--; // partial tail
+    MapLimits.checkRoomFor(path, count - first, options.chunkSize());
     for (int i = first; i < count; i++) {
       long start = (long) i << chunkShift;
       grown[i] = map(start, Math.min(options.chunkSize(), newSize - start));
