@@ -24,7 +24,7 @@ final class ReportTable {
     out.printf(head, "comparison", "ours", "anchor", "unit", "ratio", "goal", "met");
     for (Comparison r : rows) {
       out.printf(
-          "%-" + width + "s  %12.4g  %12.4g  %-10s  %8.3f  %6s  %s%n",
+          "%-" + width + "s  %12.4g  %12.4g  %-10s  %8.4f  %6s  %s%n",
           r.name(),
           r.ours(),
           r.anchor(),

@@ -29,7 +29,7 @@ public final class CoreGroup implements BenchGroup {
     "4096", "65536", "262144", "1048576", "4194304"
   };
   private static final String[] FULL_SMALL_SIZES = {
-    "4096", "16384", "65536", "131072", "262144", "524288", "1048576", "4194304"
+    "4096", "16384", "65536", "131072", "262144", "524288", "1048576", "2097152", "4194304"
   };
 
   private final Map<String, String> findings = new LinkedHashMap<>();
@@ -89,7 +89,9 @@ public final class CoreGroup implements BenchGroup {
     return new OptionsBuilder()
         .forks(1)
         .shouldFailOnError(true)
-        .jvmArgsAppend(settings.forkJvmArgs().toArray(new String[0]));
+        // Replaces the inherited arguments of this JVM rather than appending to them, so each flag
+        // appears once in the forks' command lines.
+        .jvmArgs(settings.forkJvmArgs().toArray(new String[0]));
   }
 
   private static Options cold(
@@ -280,7 +282,9 @@ public final class CoreGroup implements BenchGroup {
     long fileBytes = quick ? GIB : 8 * GIB;
     long bound = fileBytes / 16;
     long window = bound / 8;
-    long sampleEvery = Math.min(64 * MIB, fileBytes / 64);
+    // Four samples per window: sampling only on window boundaries would always land just after
+    // the scan evicted and just before its read-ahead arrived, and miss the peak in between.
+    long sampleEvery = window / 4;
     StreamingMeasurement m = new StreamingMeasurement(fileBytes, window, sampleEvery);
     // Alternate the order so a drift of the host's speed hits both sides alike.
     List<StreamingMeasurement.Pass> plain = new ArrayList<>();
