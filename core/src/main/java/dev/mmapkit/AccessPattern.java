@@ -6,6 +6,6 @@ public enum AccessPattern {
   SEQUENTIAL,
   /** Reads at scattered offsets, many times. */
   RANDOM,
-  /** A handful of reads and then close: mapping costs more than it saves on small files. */
+  /** A handful of reads that copy the bytes out, then close: {@code pread} is cheaper. */
   ONE_SHOT
 }

@@ -3,6 +3,8 @@ package dev.mmapkit;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -42,21 +44,20 @@ public sealed interface FileReader extends AutoCloseable
    */
   static FileReader open(Path path, AccessPattern pattern, ReadStrategy strategy)
       throws IOException {
-    ChannelFileReader channelReader = ChannelFileReader.open(path);
-    ReadStrategy chosen =
-        strategy != null ? strategy : ReadStrategy.choose(channelReader.size(), pattern);
-    if (chosen == ReadStrategy.PREAD || channelReader.size() == 0) return channelReader;
+    long size;
     try {
-      FileReader mapped = MappedFileReader.open(path, pattern);
-      channelReader.close();
-      return mapped;
+      size = Files.size(path);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(path.toString(), null, "no such file");
+    }
+    ReadStrategy chosen = strategy != null ? strategy : ReadStrategy.choose(size, pattern);
+    if (chosen == ReadStrategy.PREAD || size == 0) return ChannelFileReader.open(path);
+    try {
+      return MappedFileReader.open(path, pattern);
     } catch (MappingFailedException e) {
       System.getLogger("dev.mmapkit")
           .log(System.Logger.Level.DEBUG, "mapping failed, reading with pread: " + e.getMessage());
-      return channelReader;
-    } catch (IOException | RuntimeException e) {
-      channelReader.close();
-      throw e;
+      return ChannelFileReader.open(path);
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -84,7 +85,10 @@ public final class MappedFile implements AutoCloseable {
   private final FileChannel channel;
   private final Arena arena;
   private final Optional<NativeAccess> nativeAccess;
-  private final int fd;
+
+  /** A descriptor for native calls on the file, opened on first use; -1 until then. */
+  private int fd = -1;
+
   private final int chunkShift;
   private final long chunkMask;
   private final Thread owner;
@@ -97,12 +101,11 @@ public final class MappedFile implements AutoCloseable {
 
   private volatile boolean closed;
 
-  private MappedFile(Path path, MappingOptions options, FileChannel channel, int fd) {
+  private MappedFile(Path path, MappingOptions options, FileChannel channel) {
     this.path = path;
     this.options = options;
     this.channel = channel;
-    this.fd = fd;
-    this.nativeAccess = fd >= 0 ? NativeAccess.get() : Optional.empty();
+    this.nativeAccess = NativeAccess.get();
     this.arena = options.confined() ? Arena.ofConfined() : Arena.ofShared();
     this.owner = options.confined() ? Thread.currentThread() : null;
     this.chunkShift = Long.numberOfTrailingZeros(options.chunkSize());
@@ -133,7 +136,7 @@ public final class MappedFile implements AutoCloseable {
   public static MappedFile open(Path path, MappingOptions options) throws IOException {
     checkRegularFile(path);
     FileChannel channel = openChannel(path, options.writable(), false);
-    MappedFile file = attach(path, options, channel);
+    MappedFile file = new MappedFile(path, options, channel);
     try {
       long size = channel.size();
       if (size == 0 && !options.writable()) {
@@ -161,7 +164,7 @@ public final class MappedFile implements AutoCloseable {
       throw new IllegalArgumentException("create needs read-write options, got " + options);
     }
     FileChannel channel = openChannel(path, true, true);
-    MappedFile file = attach(path, options, channel);
+    MappedFile file = new MappedFile(path, options, channel);
     try {
       file.ensureCapacity(size);
       return file;
@@ -172,26 +175,17 @@ public final class MappedFile implements AutoCloseable {
     }
   }
 
-  private static MappedFile attach(Path path, MappingOptions options, FileChannel channel)
-      throws IOException {
-    int fd = -1;
-    Optional<NativeAccess> access = NativeAccess.get();
-    if (access.isPresent()) {
-      try {
-        fd = access.get().open(path, options.writable());
-      } catch (NativeCallException e) {
-        channel.close();
-        throw new MmapkitException(path, "cannot open for native calls: " + e.getMessage(), e);
-      }
-    }
-    return new MappedFile(path, options, channel, fd);
-  }
-
   private static void checkRegularFile(Path path) throws IOException {
-    if (Files.isDirectory(path)) {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return; // opening it says so, or creates it
+    }
+    if (attributes.isDirectory()) {
       throw new FileSystemException(path.toString(), null, "is a directory, not a regular file");
     }
-    if (Files.exists(path) && !Files.isRegularFile(path)) {
+    if (!attributes.isRegularFile()) {
       throw new FileSystemException(
           path.toString(),
           null,
@@ -506,7 +500,7 @@ public final class MappedFile implements AutoCloseable {
     checkRange(offset, length);
     if (nativeAccess.isEmpty()) return false;
     try {
-      nativeAccess.get().startWriteBack(fd, offset, length);
+      nativeAccess.get().startWriteBack(descriptor(), offset, length);
       return true;
     } catch (NativeCallException e) {
       throw new MmapkitException(path, "starting write-back failed: " + e.getMessage(), e);
@@ -603,21 +597,23 @@ public final class MappedFile implements AutoCloseable {
   }
 
   /**
-   * Removes {@code [offset, offset + length)} from this process's page tables and, where no other
-   * process maps them, from the page cache ({@code madvise(MADV_DONTNEED)} then {@code
-   * posix_fadvise(POSIX_FADV_DONTNEED)}). Dirty pages of a read-write mapping are {@link #force
-   * forced} first, so nothing is lost.
+   * Removes {@code [offset, offset + length)} from this process's page tables and from the page
+   * cache: {@code madvise(MADV_DONTNEED)}, then dirty pages are written back and waited for (by
+   * whichever process dirtied them, so nothing is lost), then {@code
+   * posix_fadvise(POSIX_FADV_DONTNEED)}. Pages that another process has mapped stay resident.
+   *
+   * <p>Cost: the write-back of any dirty pages in the range, then a walk of the range.
    *
    * @return {@code true} if the pages were evicted, {@code false} if native calls are unavailable
    */
   public boolean evict(long offset, long length) throws IOException {
     checkRange(offset, length);
     if (nativeAccess.isEmpty()) return false;
-    if (options.writable()) force(offset, length);
     NativeAccess access = nativeAccess.get();
     forEachPageRange(offset, length, range -> access.madvise(range, NativeAccess.MADV_DONTNEED));
     try {
-      access.fadvise(fd, offset, length, NativeAccess.POSIX_FADV_DONTNEED);
+      access.writeBackAndWait(descriptor(), offset, length);
+      access.fadvise(descriptor(), offset, length, NativeAccess.POSIX_FADV_DONTNEED);
     } catch (NativeCallException e) {
       throw new MmapkitException(path, "evicting from the page cache failed: " + e.getMessage(), e);
     }
@@ -662,10 +658,10 @@ public final class MappedFile implements AutoCloseable {
   private void reserve(long offset, long length) throws IOException {
     if (nativeAccess.isPresent()) {
       try {
-        nativeAccess.get().fallocate(fd, offset, length);
+        nativeAccess.get().fallocate(descriptor(), offset, length);
         return;
       } catch (NativeCallException e) {
-        if (e.errno() == NativeCallException.ENOSPC || e.errno() == 122 /* EDQUOT */) {
+        if (e.errno() == NativeCallException.ENOSPC || e.errno() == NativeCallException.EDQUOT) {
           throw new DiskFullException(path, length, usableSpace(), e);
         }
         if (e.errno() != NativeCallException.EOPNOTSUPP
@@ -753,9 +749,27 @@ public final class MappedFile implements AutoCloseable {
       try {
         channel.close();
       } finally {
-        nativeAccess.ifPresent(a -> a.close(fd));
+        closeDescriptor();
       }
     }
+  }
+
+  /** The descriptor for native calls, opened on first use (a plain read never needs one). */
+  private synchronized int descriptor() throws IOException {
+    checkOpen();
+    if (fd < 0) {
+      try {
+        fd = nativeAccess.orElseThrow().open(path, options.writable());
+      } catch (NativeCallException e) {
+        throw new MmapkitException(path, "cannot open for native calls: " + e.getMessage(), e);
+      }
+    }
+    return fd;
+  }
+
+  private synchronized void closeDescriptor() {
+    if (fd >= 0) nativeAccess.orElseThrow().close(fd);
+    fd = -1;
   }
 
   private void closeQuietly(Throwable primary) {

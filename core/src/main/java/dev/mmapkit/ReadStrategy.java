@@ -3,10 +3,13 @@ package dev.mmapkit;
 /**
  * How a {@link FileReader} reads: through a mapping or with positional {@code read} calls.
  *
- * <p>{@link #choose} encodes what the {@code core} benchmarks measured on the machine recorded in
- * {@code docs/performance.md}: mapping wins for repeated reads of any size (43–76 M random 8-byte
- * reads/s hot against 1.1–1.3 M/s with {@code pread}), while for a file read once the mapping's
- * set-up and tear-down cost more than copying it below {@link #ONE_SHOT_MMAP_THRESHOLD}.
+ * <p>{@link #choose} encodes what the {@code core} benchmarks measured (see {@code
+ * docs/performance.md}): mapping wins for repeated reads (44–63 M random 8-byte reads/s hot against
+ * 1.0–1.9 M/s with {@code pread}); mapping a file to read it once costs ~34 µs of set-up and
+ * tear-down, so a single pass over a file smaller than {@link #SEQUENTIAL_MMAP_THRESHOLD} is
+ * cheaper with {@code pread}; and a read that copies the bytes out ({@link AccessPattern#ONE_SHOT})
+ * never won through a mapping at any size measured (4 KiB – 4 MiB), since the kernel's copy in
+ * {@code read} beats page faults plus a copy from the mapping.
  */
 public enum ReadStrategy {
   /** Map the file ({@link MappedFile}); reads are memory loads. */
@@ -15,19 +18,22 @@ public enum ReadStrategy {
   PREAD;
 
   /**
-   * Files smaller than this, read once, are cheaper to {@code pread} than to map: see {@code
-   * SmallFileBenchmark} and {@code docs/performance.md}.
+   * Files smaller than this are read with {@code pread} for {@link AccessPattern#SEQUENTIAL}: the
+   * measured crossover of one zero-copy pass, mapped vs read, was between 1 and 2 MiB.
    */
-  public static final long ONE_SHOT_MMAP_THRESHOLD = 256 * 1024;
+  public static final long SEQUENTIAL_MMAP_THRESHOLD = 2L << 20;
 
   /**
    * The faster strategy for a file of {@code fileSize} bytes used in {@code pattern}: {@link
-   * #PREAD} for empty files and for {@link AccessPattern#ONE_SHOT} reads of files under {@link
-   * #ONE_SHOT_MMAP_THRESHOLD}, {@link #MMAP} otherwise.
+   * #PREAD} for empty files, for {@link AccessPattern#ONE_SHOT}, and for {@link
+   * AccessPattern#SEQUENTIAL} below {@link #SEQUENTIAL_MMAP_THRESHOLD}; {@link #MMAP} otherwise.
    */
   public static ReadStrategy choose(long fileSize, AccessPattern pattern) {
     if (fileSize == 0) return PREAD;
-    if (pattern == AccessPattern.ONE_SHOT && fileSize < ONE_SHOT_MMAP_THRESHOLD) return PREAD;
-    return MMAP;
+    return switch (pattern) {
+      case ONE_SHOT -> PREAD;
+      case SEQUENTIAL -> fileSize < SEQUENTIAL_MMAP_THRESHOLD ? PREAD : MMAP;
+      case RANDOM -> MMAP;
+    };
   }
 }

@@ -79,6 +79,13 @@ public abstract sealed class NativeAccess permits PosixNativeAccess {
   /** Starts write-back of dirty pages in the range without waiting ({@code sync_file_range}). */
   public abstract void startWriteBack(int fd, long offset, long length);
 
+  /**
+   * Writes the dirty pages in the range and waits for them ({@code sync_file_range} with
+   * WAIT_BEFORE, WRITE and WAIT_AFTER), so they become clean and can be evicted. Not a durability
+   * guarantee: it neither flushes the device cache nor writes metadata.
+   */
+  public abstract void writeBackAndWait(int fd, long offset, long length);
+
   /** The id of this process. */
   public abstract long pid();
 

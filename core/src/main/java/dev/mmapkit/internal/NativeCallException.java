@@ -13,6 +13,9 @@ public final class NativeCallException extends RuntimeException {
   /** errno: invalid argument (also: an madvise value the kernel does not know). */
   public static final int EINVAL = 22;
 
+  /** errno: disk quota exceeded. */
+  public static final int EDQUOT = 122;
+
   /** errno: operation not supported (e.g. fallocate on a file system without it). */
   public static final int EOPNOTSUPP = 95;
 
@@ -61,7 +64,7 @@ public final class NativeCallException extends RuntimeException {
       case 38 -> "ENOSYS";
       case EOPNOTSUPP -> "EOPNOTSUPP";
       case 110 -> "ETIMEDOUT";
-      case 122 -> "EDQUOT";
+      case EDQUOT -> "EDQUOT";
       default -> "errno";
     };
   }

@@ -26,7 +26,9 @@ final class PosixNativeAccess extends NativeAccess {
 
   private static final int SC_PAGESIZE = 30;
   private static final int O_RDONLY = 0, O_RDWR = 2, O_CLOEXEC = 0x80000;
-  private static final int SYNC_FILE_RANGE_WRITE = 2;
+  private static final int SYNC_FILE_RANGE_WAIT_BEFORE = 1,
+      SYNC_FILE_RANGE_WRITE = 2,
+      SYNC_FILE_RANGE_WAIT_AFTER = 4;
 
   private static final MethodHandle SYSCONF =
       handle("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT), false);
@@ -128,6 +130,13 @@ final class PosixNativeAccess extends NativeAccess {
     withErrno(
         "sync_file_range",
         st -> (int) SYNC_FILE_RANGE.invokeExact(st, fd, offset, length, SYNC_FILE_RANGE_WRITE));
+  }
+
+  @Override
+  public void writeBackAndWait(int fd, long offset, long length) {
+    int flags = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER;
+    withErrno(
+        "sync_file_range", st -> (int) SYNC_FILE_RANGE.invokeExact(st, fd, offset, length, flags));
   }
 
   @Override

@@ -257,12 +257,12 @@ public final class CoreGroup implements BenchGroup {
     Long below = ratios.lowerKey(from);
     if (below == null) return "mmap wins at every measured size from " + sizeLabel(from);
     return String.format(
-        "between %s (ratio %.3f) and %s (ratio %.3f); current ONE_SHOT_MMAP_THRESHOLD %s",
+        "between %s (ratio %.3f) and %s (ratio %.3f); current SEQUENTIAL_MMAP_THRESHOLD %s",
         sizeLabel(below),
         ratios.get(below),
         sizeLabel(from),
         ratios.get(from),
-        sizeLabel(ReadStrategy.ONE_SHOT_MMAP_THRESHOLD));
+        sizeLabel(ReadStrategy.SEQUENTIAL_MMAP_THRESHOLD));
   }
 
   static String sizeLabel(long bytes) {

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One-shot reads of a whole small hot file: open, read every byte (summed as longs), close. Finds
  * the size below which {@code pread} beats mapping, which is what {@link
- * ReadStrategy#ONE_SHOT_MMAP_THRESHOLD} should be.
+ * ReadStrategy#SEQUENTIAL_MMAP_THRESHOLD} is set from.
  *
  * <p>Two pairs: the raw pair ({@link MappedFile} zero-copy vs {@code FileChannel.read} into a
  * reused buffer) and the pair {@link FileReader} actually chooses between (both copy into the
