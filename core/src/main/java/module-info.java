@@ -8,4 +8,10 @@
  */
 module dev.mmapkit.core {
   exports dev.mmapkit;
+  // The native layer, file headers and process identity, for mmapkit's own modules only.
+  exports dev.mmapkit.internal to
+      dev.mmapkit.cache,
+      dev.mmapkit.ipc,
+      dev.mmapkit.log,
+      dev.mmapkit.cli;
 }

@@ -89,6 +89,31 @@ public abstract sealed class NativeAccess permits PosixNativeAccess {
   /** The id of this process. */
   public abstract long pid();
 
+  /** {@link #futexWait} result: woken by {@link #futexWake} (or spuriously). */
+  public static final int FUTEX_WOKEN = 0;
+
+  /** {@link #futexWait} result: the word did not hold the expected value. */
+  public static final int FUTEX_VALUE_CHANGED = 1;
+
+  /** {@link #futexWait} result: the timeout passed. */
+  public static final int FUTEX_TIMED_OUT = 2;
+
+  /** {@link #futexWait} result: interrupted by a signal. */
+  public static final int FUTEX_INTERRUPTED = 3;
+
+  /**
+   * Sleeps while the 4-byte aligned int {@code word} (in memory shared between processes, e.g. a
+   * file mapping) holds {@code expected}, for at most {@code timeoutNanos} (negative: forever).
+   * Uses the shared (not process-private) futex, so a waker in another process reaches it.
+   *
+   * @return {@link #FUTEX_WOKEN}, {@link #FUTEX_VALUE_CHANGED}, {@link #FUTEX_TIMED_OUT} or {@link
+   *     #FUTEX_INTERRUPTED}
+   */
+  public abstract int futexWait(MemorySegment word, int expected, long timeoutNanos);
+
+  /** Wakes up to {@code count} waiters on {@code word}; returns how many were woken. */
+  public abstract int futexWake(MemorySegment word, int count);
+
   private static final class Holder {
     private static final Optional<NativeAccess> INSTANCE;
     private static final Optional<String> REASON;

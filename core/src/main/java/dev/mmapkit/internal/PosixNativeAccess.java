@@ -59,6 +59,16 @@ final class PosixNativeAccess extends NativeAccess {
           "sync_file_range",
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT),
           true);
+  private static final MethodHandle SYSCALL_FUTEX =
+      LINKER.downcallHandle(
+          LIBC.findOrThrow("syscall"),
+          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+          CAPTURE_ERRNO,
+          Linker.Option.firstVariadicArg(1));
+  private static final long SYS_FUTEX =
+      System.getProperty("os.arch", "").equals("aarch64") ? 98 : 202;
+  private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1;
+  private static final int EAGAIN = 11, EINTR = 4, ETIMEDOUT = 110;
   private static final MethodHandle GETPID =
       handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
 
@@ -145,6 +155,50 @@ final class PosixNativeAccess extends NativeAccess {
       return (int) GETPID.invokeExact();
     } catch (Throwable t) {
       throw unexpected("getpid", t);
+    }
+  }
+
+  @Override
+  public int futexWait(MemorySegment word, int expected, long timeoutNanos) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment timeout = MemorySegment.NULL;
+      if (timeoutNanos >= 0) {
+        timeout = arena.allocate(JAVA_LONG, 2);
+        timeout.setAtIndex(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+        timeout.setAtIndex(JAVA_LONG, 1, timeoutNanos % 1_000_000_000L);
+      }
+      MemorySegment state = arena.allocate(CALL_STATE);
+      long r =
+          (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
+      if (r == 0) return FUTEX_WOKEN;
+      int errno = (int) ERRNO.get(state, 0L);
+      return switch (errno) {
+        case EAGAIN -> FUTEX_VALUE_CHANGED;
+        case ETIMEDOUT -> FUTEX_TIMED_OUT;
+        case EINTR -> FUTEX_INTERRUPTED;
+        default -> throw new NativeCallException("futex(FUTEX_WAIT)", errno);
+      };
+    } catch (NativeCallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw unexpected("futex", t);
+    }
+  }
+
+  @Override
+  public int futexWake(MemorySegment word, int count) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      long r =
+          (long)
+              SYSCALL_FUTEX.invokeExact(
+                  state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
+      if (r < 0) throw new NativeCallException("futex(FUTEX_WAKE)", (int) ERRNO.get(state, 0L));
+      return (int) r;
+    } catch (NativeCallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw unexpected("futex", t);
     }
   }
 

@@ -1,0 +1,33 @@
+package dev.mmapkit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class FutexTest {
+  @Test
+  void waitsUntilWokenTimesOutOrSeesAChangedValue() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent());
+    NativeAccess access = NativeAccess.get().orElseThrow();
+    try (Arena arena = Arena.ofShared()) {
+      MemorySegment word = arena.allocate(ValueLayout.JAVA_INT);
+      assertEquals(NativeAccess.FUTEX_VALUE_CHANGED, access.futexWait(word, 1, -1));
+      assertEquals(NativeAccess.FUTEX_TIMED_OUT, access.futexWait(word, 0, 1_000_000));
+
+      var waiter = CompletableFuture.supplyAsync(() -> access.futexWait(word, 0, 10_000_000_000L));
+      int woken = 0;
+      for (int i = 0; i < 1000 && woken == 0; i++) {
+        Thread.sleep(5);
+        woken = access.futexWake(word, 1);
+      }
+      assertEquals(1, woken);
+      assertEquals(NativeAccess.FUTEX_WOKEN, waiter.get(10, TimeUnit.SECONDS));
+    }
+  }
+}
