@@ -11,17 +11,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mmapkit evict FILE...}: drops files' clean pages from the page cache ({@code
- * POSIX_FADV_DONTNEED}), e.g. to measure a cold start.
+ * {@code mmapkit evict FILE...}: drops files' pages from the page cache, e.g. to measure a cold
+ * start. Dirty pages are written back first ({@link dev.mmapkit.MappedFile#evict}).
  *
- * <p><b>NOTE</b>: the kernel keeps dirty pages (written but not yet on disk) and pages that another
- * process has mapped; run {@code sync} first for a file that was just written.
+ * <p><b>NOTE</b>: pages that another process has mapped stay resident.
  */
 @Command(
     name = "evict",
     description =
-        "Drop files' clean pages from the page cache, in 64 MiB slices. Dirty pages and pages"
-            + " mapped by other processes stay; run sync first after writing.")
+        "Drop files' pages from the page cache, in 64 MiB slices. Dirty pages are written back"
+            + " first; pages mapped by other processes stay.")
 final class EvictCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to evict.")
