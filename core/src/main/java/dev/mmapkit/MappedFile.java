@@ -621,9 +621,10 @@ public final class MappedFile implements AutoCloseable {
   }
 
   /**
-   * Returns an object that keeps a forward scan from filling the page cache: it reads {@code
-   * window} bytes ahead of the position you report and drops what lies more than {@code window}
-   * behind it. Sets {@link Advice#SEQUENTIAL} on the file.
+   * Returns an object that keeps a forward scan from filling the page cache: it keeps {@code
+   * window} bytes ahead of the position you report requested and drops what lies more than {@code
+   * window} behind it, so that about three windows of the file stay resident. Sets {@link
+   * Advice#SEQUENTIAL} on the file.
    *
    * @param window the read-ahead and drop-behind distance in bytes (a few MiB to a few hundred)
    * @see SequentialScan
