@@ -46,6 +46,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private long stuckPosition = -1;
   private long stuckSinceNanos;
   private volatile long claimTimeoutNanos = Duration.ofSeconds(1).toNanos();
+  private long lastSweepNanos = System.nanoTime();
 
   MappedRingBuffer(MappedFile file, long capacity) {
     this.file = file;
@@ -385,6 +386,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
       return size() != 0;
     }
+    freeDeadProducerSlots();
     int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
     INT.getAndAdd(meta, WAITERS_OFFSET, 1);
     try {
@@ -396,6 +398,24 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (consumerRegistered) heartbeat();
     }
     return size() != 0;
+  }
+
+  /**
+   * Frees the slots of dead producers, at most once per claim timeout. Called only when the ring
+   * was just seen empty: then no claim is outstanding, so a dead process has nothing left to
+   * recover, and keeping its slot would keep {@link #anyProducerDead()} true for ever.
+   */
+  private void freeDeadProducerSlots() {
+    long now = System.nanoTime();
+    if (now - lastSweepNanos < claimTimeoutNanos) return;
+    lastSweepNanos = now;
+    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
+      long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
+      long pid = (long) LONG.getVolatile(meta, offset);
+      if (pid != 0 && !Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8))) {
+        LONG.compareAndSet(meta, offset, pid, 0L);
+      }
+    }
   }
 
   @Override

@@ -65,6 +65,10 @@ class RecoveryAndLargeRingTest {
       assertEquals(List.of(2), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
       assertEquals(0, ring.size());
+      assertEquals(2, ring.stats().producers(), "the dead one and this process");
+      Thread.sleep(60);
+      ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
+      assertEquals(1, ring.stats().producers(), "only this process is left");
     }
   }
 
