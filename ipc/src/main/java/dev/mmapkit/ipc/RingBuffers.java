@@ -54,7 +54,19 @@ public final class RingBuffers {
    *     version, a corrupted header, a truncated file, positions that make no sense
    */
   public static RingBuffer open(Path path) throws IOException {
-    return open(path, 0);
+    return open(path, 0, true);
+  }
+
+  /**
+   * Reads a ring's positions and counters through a read-only mapping, without joining it as a
+   * producer or consumer: what monitoring and {@code mmapkit ipc stat} use.
+   *
+   * @throws FileFormatException as {@link #open}
+   */
+  public static RingBufferStats readStats(Path path) throws IOException {
+    try (MappedRingBuffer ring = open(path, 0, false)) {
+      return ring.stats();
+    }
   }
 
   /**
@@ -63,7 +75,7 @@ public final class RingBuffers {
    * @throws FileFormatException also if the file is a many-to-one ring
    */
   public static OneToOneRingBuffer openOneToOne(Path path) throws IOException {
-    return (OneToOneRingBuffer) open(path, ONE_TO_ONE);
+    return (OneToOneRingBuffer) open(path, ONE_TO_ONE, true);
   }
 
   /**
@@ -72,7 +84,7 @@ public final class RingBuffers {
    * @throws FileFormatException also if the file is a one-to-one ring
    */
   public static ManyToOneRingBuffer openManyToOne(Path path) throws IOException {
-    return (ManyToOneRingBuffer) open(path, MANY_TO_ONE);
+    return (ManyToOneRingBuffer) open(path, MANY_TO_ONE, true);
   }
 
   private static MappedRingBuffer create(Path path, long capacity, int type) throws IOException {
@@ -108,7 +120,8 @@ public final class RingBuffers {
     return ring(file, capacity, type);
   }
 
-  private static MappedRingBuffer open(Path path, int expectedType) throws IOException {
+  private static MappedRingBuffer open(Path path, int expectedType, boolean writable)
+      throws IOException {
     long size = Files.size(path);
     if (size < FileHeader.SIZE) {
       throw new FileFormatException(
@@ -119,7 +132,9 @@ public final class RingBuffers {
               + FileHeader.SIZE
               + "-byte header: truncated, or not a ring");
     }
-    MappedFile file = MappedFile.open(path, options(size));
+    MappingOptions options = options(size);
+    if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
+    MappedFile file = MappedFile.open(path, options);
     try {
       FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
       if (header.parameters().length < 2) {
