@@ -232,7 +232,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         long recordIndex = headIndex + bytesRead;
         int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
         if (length <= 0) {
-          if (bytesRead == 0) onNothingReady(head);
+          if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
         bytesRead += align(length);
@@ -262,7 +262,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         long recordIndex = headIndex + bytesRead;
         int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
         if (length <= 0) {
-          if (bytesRead == 0) onNothingReady(head);
+          if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
         int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
@@ -316,8 +316,15 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     LONG.setRelease(meta, HEAD_POSITION_OFFSET, head + bytes);
   }
 
-  private void onNothingReady(long head) {
-    if ((long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) == head) return; // empty, not stuck
+  private void onNothingReady(long head, int length) {
+    // An empty ring also has length 0 at the head. Telling it from a claim without a header needs
+    // the producers' tail line, and reading that on every empty poll would pull the line away from
+    // the producer on the latency path: look only once per heartbeat interval.
+    if (length == 0
+        && (readsSinceHeartbeat != 0
+            || (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) == head)) {
+      return;
+    }
     long now = System.nanoTime();
     if (head != stuckPosition) {
       stuckPosition = head;
