@@ -87,10 +87,11 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final boolean write(int type, MemorySegment src) {
-    long index = tryClaim(type, checkedLength(src.byteSize()));
+    int length = checkedLength(src.byteSize());
+    long index = tryClaim(type, length);
     if (index < 0) return false;
-    MemorySegment.copy(src, 0, data, index, src.byteSize());
-    commit(index);
+    MemorySegment.copy(src, 0, data, index, length);
+    publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
     return true;
   }
 
@@ -99,7 +100,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     long index = tryClaim(type, src.length);
     if (index < 0) return false;
     MemorySegment.copy(src, 0, data, ValueLayout.JAVA_BYTE, index, src.length);
-    commit(index);
+    publish(index - HEADER_LENGTH, src.length + HEADER_LENGTH);
     return true;
   }
 
@@ -146,10 +147,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final void commit(long index) {
     long recordIndex = claimedRecord(index);
-    int length = (int) INT.get(data, recordIndex + LENGTH_OFFSET);
-    int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET) & MAX_TYPE;
-    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, type);
-    INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
+    publish(recordIndex, -(int) INT.get(data, recordIndex + LENGTH_OFFSET));
+  }
+
+  // The type field keeps the producer slot bits; readers mask them off.
+  private void publish(long recordIndex, int recordLength) {
+    INT.setRelease(data, recordIndex + LENGTH_OFFSET, recordLength);
     wakeConsumerIfWaiting();
   }
 
@@ -239,7 +242,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
         if (type == PADDING_TYPE) continue;
         count++;
-        handler.onMessage(type, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
+        handler.onMessage(
+            type & MAX_TYPE, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
       }
     } finally {
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, count);
@@ -271,7 +275,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           continue;
         }
         ControlledMessageHandler.Action action =
-            handler.onMessage(type, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
+            handler.onMessage(
+                type & MAX_TYPE, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
         if (action == ControlledMessageHandler.Action.ABORT) break;
         bytesRead += align(length);
         count++;

@@ -40,12 +40,12 @@ import dev.mmapkit.internal.FileHeader;
  * </table>
  *
  * <p>A record starts 8-byte aligned: length (int, header included, not the alignment), type (int),
- * payload. A committed record has a positive length, written last with release semantics, so a
- * reader that sees it sees the whole record. While claimed, the length is the negated record length
- * and the type field holds the user type with the producer slot in bits 24–30, so a claim left by a
- * dead process can be attributed. A record never wraps: when one does not fit before the end, a
- * padding record (type {@link #PADDING_TYPE}) fills the rest. The consumer zeroes what it has read,
- * so a zero length means "not written yet".
+ * payload. The type field holds the user type in bits 0–23 and the producer's slot in bits 24–30
+ * (readers mask the slot off), so a claim left by a dead process can be attributed. A committed
+ * record has a positive length, written last with release semantics, so a reader that sees it sees
+ * the whole record; while claimed, the length is negated. A record never wraps: when one does not
+ * fit before the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. The consumer
+ * zeroes what it has read, so a zero length means "not written yet".
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -102,7 +102,7 @@ public final class RingBufferDescriptor {
   /** The type of a padding record, which readers skip. */
   public static final int PADDING_TYPE = -1;
 
-  /** The largest message type; the bits above it carry the producer slot while claimed. */
+  /** The largest message type; the bits above it carry the producer slot. */
   public static final int MAX_TYPE = (1 << 24) - 1;
 
   /** Shift of the producer slot within a claimed record's type field. */

@@ -47,7 +47,7 @@ class RingBufferDescriptorTest {
       assertEquals(0, lines[i] % LINE, "line " + i);
     }
     assertTrue(PRODUCERS_OFFSET + PRODUCER_SLOTS * PRODUCER_SLOT_SIZE <= DATA_OFFSET);
-    // A claimed type field holds the user type and the slot, and stays positive.
+    // A type field holds the user type and the slot, and stays positive.
     assertTrue(((PRODUCER_SLOTS - 1) << SLOT_SHIFT | MAX_TYPE) > 0);
   }
 
