@@ -115,6 +115,11 @@ public final class IpcGroup implements BenchGroup {
     return rows;
   }
 
+  @Override
+  public List<Comparison> measureDirectly(boolean quick, BenchSettings settings) throws Exception {
+    return WakeUpMeasurement.measure(quick);
+  }
+
   private static double percentile(RunResult result, double p) {
     return result.getPrimaryResult().getStatistics().getPercentile(p);
   }

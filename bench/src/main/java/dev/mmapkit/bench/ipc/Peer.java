@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 final class Peer implements AutoCloseable {
   private final Process process;
   private final Path directory;
+  private final BufferedReader out;
 
   /** Starts the peer and waits until it says it is ready. */
   Peer(Path directory, String... args) throws IOException {
@@ -30,13 +31,18 @@ final class Peer implements AutoCloseable {
     command.add(PeerMain.class.getName());
     command.addAll(List.of(args));
     process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out =
+    out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     if (!"ready".equals(line)) {
       process.destroyForcibly();
       throw new IOException("peer did not start: " + line);
     }
+  }
+
+  /** The next line the peer printed after "ready", or null at its end. */
+  String readLine() throws IOException {
+    return out.readLine();
   }
 
   /** A new directory in /dev/shm for one link's files. */

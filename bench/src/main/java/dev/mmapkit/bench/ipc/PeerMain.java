@@ -1,10 +1,13 @@
 package dev.mmapkit.bench.ipc;
 
+import dev.mmapkit.ipc.BlockingIdleStrategy;
+import dev.mmapkit.ipc.IdleStrategy;
 import dev.mmapkit.ipc.MessageHandler;
 import dev.mmapkit.ipc.RingBuffer;
 import dev.mmapkit.ipc.RingBuffers;
 import java.io.File;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,7 +20,8 @@ import org.agrona.IoUtil;
  * until it is killed. Prints {@code ready} once it is attached.
  *
  * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, or {@code
- * uds echo SOCKET SIZE}.
+ * uds echo SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} (see {@link
+ * WakeUpMeasurement}).
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -25,7 +29,9 @@ public final class PeerMain {
   public static void main(String[] args) throws Exception {
     String transport = args[0];
     boolean echo = args[1].equals("echo");
-    if (transport.equals("uds")) {
+    if (transport.equals("blocking")) {
+      blockingConsumer(Path.of(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+    } else if (transport.equals("uds")) {
       socketEcho(Path.of(args[2]), Integer.parseInt(args[3]));
     } else if (transport.equals("mmapkit")) {
       mmapkit(Path.of(args[2]), echo ? Path.of(args[3]) : null);
@@ -81,6 +87,35 @@ public final class PeerMain {
     while (true) {
       if (in.read(handler, 256) == 0) Thread.onSpinWait();
     }
+  }
+
+  /**
+   * Idles for {@code idleMillis} with a {@link BlockingIdleStrategy}, then reads {@code count}
+   * messages that each carry the writer's {@link System#nanoTime()}; prints the consuming thread's
+   * CPU time during the idle phase and every wake-up latency.
+   */
+  private static void blockingConsumer(Path path, int count, long idleMillis) throws Exception {
+    RingBuffer ring = RingBuffers.open(path);
+    IdleStrategy idle = new BlockingIdleStrategy(ring);
+    long[] latencies = new long[count];
+    int[] received = {0};
+    MessageHandler handler =
+        (type, buffer, offset, length) -> {
+          long sent = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+          if (sent != 0) latencies[received[0]++] = System.nanoTime() - sent;
+        };
+    ready();
+    long idleEnd = System.nanoTime() + idleMillis * 1_000_000;
+    long cpuStart = WakeUpMeasurement.threadCpuNanos();
+    while (System.nanoTime() < idleEnd) idle.idle(ring.read(handler, 16));
+    long idleCpu = WakeUpMeasurement.threadCpuNanos() - cpuStart;
+    System.out.println("idle-cpu-nanos " + idleCpu);
+    System.out.flush();
+    while (received[0] < count) idle.idle(ring.read(handler, 16));
+    StringBuilder line = new StringBuilder("latencies");
+    for (long latency : latencies) line.append(' ').append(latency);
+    System.out.println(line);
+    System.out.flush();
   }
 
   private static void socketEcho(Path socket, int size) throws Exception {
