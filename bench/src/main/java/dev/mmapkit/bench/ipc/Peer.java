@@ -1,0 +1,61 @@
+package dev.mmapkit.bench.ipc;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The other process of a benchmark: {@link PeerMain} in a JVM on this JVM's class path. */
+final class Peer implements AutoCloseable {
+  private final Process process;
+  private final Path directory;
+  private final BufferedReader out;
+
+  /** Starts the peer and waits until it says it is ready. */
+  Peer(Path directory, String... args) throws IOException {
+    this.directory = directory;
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    // Agrona reaches into jdk.internal.misc; mmapkit does not need this.
+    command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(PeerMain.class.getName());
+    command.addAll(List.of(args));
+    process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (!"ready".equals(line)) {
+      process.destroyForcibly();
+      throw new IOException("peer did not start: " + line);
+    }
+  }
+
+  /** The next line the peer printed after "ready", or null at its end. */
+  String readLine() throws IOException {
+    return out.readLine();
+  }
+
+  /** A new directory in /dev/shm for one link's files. */
+  static Path newDirectory() throws IOException {
+    return Files.createTempDirectory(Path.of("/dev/shm"), "mmapkit-bench-ipc-");
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

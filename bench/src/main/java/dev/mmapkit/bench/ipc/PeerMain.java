@@ -1,0 +1,136 @@
+package dev.mmapkit.bench.ipc;
+
+import dev.mmapkit.ipc.BlockingIdleStrategy;
+import dev.mmapkit.ipc.IdleStrategy;
+import dev.mmapkit.ipc.MessageHandler;
+import dev.mmapkit.ipc.RingBuffer;
+import dev.mmapkit.ipc.RingBuffers;
+import java.io.File;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import org.agrona.IoUtil;
+
+/**
+ * The peer process of the IPC benchmarks: echoes every message back, or drains them, busy-spinning
+ * until it is killed. Prints {@code ready} once it is attached.
+ *
+ * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, or {@code
+ * uds echo SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} (see {@link
+ * WakeUpMeasurement}).
+ */
+public final class PeerMain {
+  private PeerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String transport = args[0];
+    boolean echo = args[1].equals("echo");
+    if (transport.equals("blocking")) {
+      blockingConsumer(Path.of(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+    } else if (transport.equals("uds")) {
+      socketEcho(Path.of(args[2]), Integer.parseInt(args[3]));
+    } else if (transport.equals("mmapkit")) {
+      mmapkit(Path.of(args[2]), echo ? Path.of(args[3]) : null);
+    } else {
+      agrona(transport.endsWith("m2o"), new File(args[2]), echo ? new File(args[3]) : null);
+    }
+  }
+
+  private static void ready() {
+    System.out.println("ready");
+    System.out.flush();
+  }
+
+  private static void mmapkit(Path outPath, Path backPath) throws Exception {
+    RingBuffer in = RingBuffers.open(outPath);
+    RingBuffer back = backPath == null ? null : RingBuffers.open(backPath);
+    MessageHandler handler;
+    if (back == null) {
+      handler = (type, buffer, offset, length) -> {};
+    } else {
+      MemorySegment backBuffer = back.buffer();
+      handler =
+          (type, buffer, offset, length) -> {
+            long index;
+            while ((index = back.tryClaim(type, length)) < 0) Thread.onSpinWait();
+            MemorySegment.copy(buffer, offset, backBuffer, index, length);
+            back.commit(index);
+          };
+    }
+    ready();
+    while (true) {
+      if (in.read(handler, 256) == 0) Thread.onSpinWait();
+    }
+  }
+
+  private static void agrona(boolean manyToOne, File outFile, File backFile) {
+    org.agrona.concurrent.ringbuffer.RingBuffer in =
+        AgronaLink.ring(IoUtil.mapExistingFile(outFile, "out"), manyToOne);
+    org.agrona.concurrent.ringbuffer.RingBuffer back =
+        backFile == null
+            ? null
+            : AgronaLink.ring(IoUtil.mapExistingFile(backFile, "back"), manyToOne);
+    org.agrona.concurrent.MessageHandler handler;
+    if (back == null) {
+      handler = (type, buffer, index, length) -> {};
+    } else {
+      handler =
+          (type, buffer, index, length) -> {
+            while (!back.write(type, buffer, index, length)) Thread.onSpinWait();
+          };
+    }
+    ready();
+    while (true) {
+      if (in.read(handler, 256) == 0) Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Idles for {@code idleMillis} with a {@link BlockingIdleStrategy}, then reads {@code count}
+   * messages that each carry the writer's {@link System#nanoTime()}; prints the consuming thread's
+   * CPU time during the idle phase and every wake-up latency.
+   */
+  private static void blockingConsumer(Path path, int count, long idleMillis) throws Exception {
+    RingBuffer ring = RingBuffers.open(path);
+    IdleStrategy idle = new BlockingIdleStrategy(ring);
+    long[] latencies = new long[count];
+    int[] received = {0};
+    MessageHandler handler =
+        (type, buffer, offset, length) -> {
+          long sent = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+          if (sent != 0) latencies[received[0]++] = System.nanoTime() - sent;
+        };
+    ready();
+    long idleEnd = System.nanoTime() + idleMillis * 1_000_000;
+    long cpuStart = WakeUpMeasurement.threadCpuNanos();
+    while (System.nanoTime() < idleEnd) idle.idle(ring.read(handler, 16));
+    long idleCpu = WakeUpMeasurement.threadCpuNanos() - cpuStart;
+    System.out.println("idle-cpu-nanos " + idleCpu);
+    System.out.flush();
+    while (received[0] < count) idle.idle(ring.read(handler, 16));
+    StringBuilder line = new StringBuilder("latencies");
+    for (long latency : latencies) line.append(' ').append(latency);
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  private static void socketEcho(Path socket, int size) throws Exception {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ready(); // before connecting: the parent accepts only after reading this
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      ByteBuffer message = ByteBuffer.allocateDirect(size);
+      while (true) {
+        message.clear();
+        while (message.hasRemaining()) {
+          if (channel.read(message) < 0) return;
+        }
+        message.flip();
+        while (message.hasRemaining()) channel.write(message);
+      }
+    }
+  }
+}

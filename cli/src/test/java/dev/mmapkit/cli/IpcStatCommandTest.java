@@ -1,0 +1,52 @@
+package dev.mmapkit.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.mmapkit.ipc.RingBuffer;
+import dev.mmapkit.ipc.RingBuffers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mmapkit ipc stat} on a ring this test writes to and reads from. */
+class IpcStatCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void reportsPositionsCountersAndHeartbeat() throws Exception {
+    Path path = dir.resolve("ring");
+    try (RingBuffer ring = RingBuffers.createManyToOne(path, 4096)) {
+      for (int i = 0; i < 3; i++) assertTrue(ring.write(1, new byte[24]));
+      assertEquals(2, ring.read((t, b, o, l) -> {}, 2));
+      while (ring.write(1, new byte[24])) {}
+
+      Map<String, Object> json = CliRun.of("ipc", "stat", path.toString(), "--json").json();
+      assertEquals("many-to-one", json.get("type"));
+      assertEquals(4096.0, json.get("capacity"));
+      assertEquals(64.0, json.get("consumerPosition"));
+      assertEquals(4096.0 + 64, json.get("producerPosition"));
+      assertEquals(4096.0, json.get("backlog"));
+      assertEquals(2.0, json.get("recordsRead"));
+      assertEquals(1.0, json.get("backPressureEvents"));
+      assertEquals(0.0, json.get("waiters"));
+      assertEquals(1.0, json.get("producers"));
+      assertEquals((double) ProcessHandle.current().pid(), json.get("consumerPid"));
+      assertTrue((Double) json.get("heartbeatAgeMillis") < 60_000);
+
+      CliRun table = CliRun.of("ipc", "stat", path.toString());
+      assertEquals(0, table.exitCode(), table.err());
+      assertTrue(table.out().contains("back-pressure events"), table.out());
+      assertTrue(table.out().contains("4.0 KiB"), table.out());
+    }
+  }
+
+  @Test
+  void aFileThatIsNotARingIsAClearError() throws Exception {
+    Path path = Files.write(dir.resolve("junk"), new byte[10_000]);
+    CliRun run = CliRun.of("ipc", "stat", path.toString());
+    assertEquals(1, run.exitCode());
+    assertTrue(run.err().contains("not an mmapkit file"), run.err());
+  }
+}

@@ -1,0 +1,490 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.RingBufferDescriptor.*;
+
+import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.NativeAccess;
+import dev.mmapkit.internal.Processes;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What one-to-one and many-to-one rings share: the file, reading, waiting, liveness and stats.
+ * Subclasses differ only in how a producer advances the tail.
+ */
+abstract sealed class MappedRingBuffer implements RingBuffer
+    permits OneToOneRingBuffer, ManyToOneRingBuffer {
+
+  // Native byte order: little-endian on the platforms mmapkit supports, as the layout says.
+  static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+  private static final long UNAWAITED_PARK_NANOS = 50_000;
+  private static final int HEARTBEAT_EVERY_READS = 256;
+
+  final MappedFile file;
+  final MemorySegment meta;
+  final MemorySegment data;
+  final long capacity;
+  final long mask;
+  private final int maxMessageLength;
+  private final MemorySegment wakeWord;
+  private final Optional<NativeAccess> nativeAccess;
+
+  // Producer side: this process's slot in the producer table, registered on first claim.
+  private volatile int producerSlotBits = -1;
+
+  // Consumer side (one thread).
+  private boolean consumerRegistered;
+  private int readsSinceHeartbeat;
+  private long stuckPosition = -1;
+  private long stuckSinceNanos;
+  private volatile long claimTimeoutNanos = Duration.ofSeconds(1).toNanos();
+  private long lastSweepNanos = System.nanoTime();
+
+  MappedRingBuffer(MappedFile file, long capacity) {
+    this.file = file;
+    this.meta = file.chunk(0);
+    this.data = meta.asSlice(DATA_OFFSET, capacity);
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.maxMessageLength = RingBufferDescriptor.maxMessageLength(capacity);
+    this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
+    this.nativeAccess = NativeAccess.get();
+  }
+
+  /**
+   * Advances the tail by {@code required} bytes (aligned), first padding to the end of the data
+   * area if the record would not fit before it.
+   *
+   * @return the record's offset in {@link #data}, or {@link #BACK_PRESSURED}
+   */
+  abstract long claim(int required);
+
+  @Override
+  public final long capacity() {
+    return capacity;
+  }
+
+  @Override
+  public final int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  @Override
+  public final MemorySegment buffer() {
+    return data;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Producing
+
+  @Override
+  public final boolean write(int type, MemorySegment src) {
+    int length = checkedLength(src.byteSize());
+    long index = tryClaim(type, length);
+    if (index < 0) return false;
+    MemorySegment.copy(src, 0, data, index, length);
+    publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
+    return true;
+  }
+
+  @Override
+  public final boolean write(int type, byte[] src) {
+    long index = tryClaim(type, src.length);
+    if (index < 0) return false;
+    MemorySegment.copy(src, 0, data, ValueLayout.JAVA_BYTE, index, src.length);
+    publish(index - HEADER_LENGTH, src.length + HEADER_LENGTH);
+    return true;
+  }
+
+  private int checkedLength(long length) {
+    if (length > maxMessageLength) throw tooLong(length);
+    return (int) length;
+  }
+
+  private IllegalArgumentException tooLong(long length) {
+    return new IllegalArgumentException(
+        "message of "
+            + length
+            + " bytes is longer than this ring's maximum of "
+            + maxMessageLength
+            + " bytes (an eighth of its "
+            + capacity
+            + "-byte capacity); use a larger ring or split the message");
+  }
+
+  @Override
+  public final long tryClaim(int type, int length) {
+    if (type < 0 || type > MAX_TYPE) {
+      throw new IllegalArgumentException(
+          "message type must be in [0, " + MAX_TYPE + "], was " + type);
+    }
+    if (length < 0) throw new IllegalArgumentException("length must be >= 0, was " + length);
+    if (length > maxMessageLength) throw tooLong(length);
+    int slotBits = producerSlotBits;
+    if (slotBits < 0) slotBits = registerProducer();
+    int recordLength = length + HEADER_LENGTH;
+    long recordIndex = claim(align(recordLength));
+    if (recordIndex < 0) {
+      LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+      return BACK_PRESSURED;
+    }
+    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, type | slotBits);
+    INT.setRelease(data, recordIndex + LENGTH_OFFSET, -recordLength);
+    // The header must be visible before any payload byte: recovery scans for the first non-zero
+    // word after a dead claim and must never mistake a payload for a header.
+    VarHandle.storeStoreFence();
+    return recordIndex + HEADER_LENGTH;
+  }
+
+  @Override
+  public final void commit(long index) {
+    long recordIndex = claimedRecord(index);
+    publish(recordIndex, -(int) INT.get(data, recordIndex + LENGTH_OFFSET));
+  }
+
+  // The type field keeps the producer slot bits; readers mask them off.
+  private void publish(long recordIndex, int recordLength) {
+    INT.setRelease(data, recordIndex + LENGTH_OFFSET, recordLength);
+    wakeConsumerIfWaiting();
+  }
+
+  @Override
+  public final void abort(long index) {
+    long recordIndex = claimedRecord(index);
+    int length = (int) INT.get(data, recordIndex + LENGTH_OFFSET);
+    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, PADDING_TYPE);
+    INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
+    wakeConsumerIfWaiting();
+  }
+
+  private long claimedRecord(long index) {
+    long recordIndex = index - HEADER_LENGTH;
+    if (recordIndex < 0
+        || recordIndex >= capacity
+        || (recordIndex & (ALIGNMENT - 1)) != 0
+        || (int) INT.get(data, recordIndex + LENGTH_OFFSET) >= 0) {
+      throw new IllegalStateException("no open claim at index " + index);
+    }
+    return recordIndex;
+  }
+
+  private void wakeConsumerIfWaiting() {
+    // One load when nobody sleeps. The tail was advanced with a volatile store or CAS before
+    // this volatile load, and a consumer registers as a waiter before its last look at the tail:
+    // so either we see the waiter or it sees our tail.
+    if ((int) INT.getVolatile(meta, WAITERS_OFFSET) != 0) {
+      INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
+      LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
+      nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
+    }
+  }
+
+  private synchronized int registerProducer() {
+    if (producerSlotBits >= 0) return producerSlotBits;
+    long pid = Processes.currentPid();
+    long start = Processes.currentStartTime();
+    int slot = 0;
+    // Prefer a free slot; take a dead process's slot only when none is free, because claims it
+    // left behind are attributed to whoever holds the slot.
+    for (int pass = 0; pass < 2 && slot == 0; pass++) {
+      for (int i = 1; i < PRODUCER_SLOTS && slot == 0; i++) {
+        long offset = PRODUCERS_OFFSET + (long) i * PRODUCER_SLOT_SIZE;
+        long owner = (long) LONG.getVolatile(meta, offset);
+        long ownerStart = (long) LONG.getVolatile(meta, offset + 8);
+        if (owner == pid && ownerStart == start) {
+          slot = i;
+        } else if (pass == 0 && owner == 0 && LONG.compareAndSet(meta, offset, 0L, pid)) {
+          LONG.setVolatile(meta, offset + 8, start);
+          slot = i;
+        } else if (pass == 1
+            && owner != 0
+            && !Processes.isAlive(owner, ownerStart)
+            && LONG.compareAndSet(meta, offset, owner, pid)) {
+          LONG.setVolatile(meta, offset + 8, start);
+          slot = i;
+        }
+      }
+    }
+    // Slot 0: the table is full; claims still work but cannot be recovered if we die.
+    producerSlotBits = slot << SLOT_SHIFT;
+    return producerSlotBits;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Consuming
+
+  @Override
+  public final int read(MessageHandler handler, int limit) {
+    Objects.requireNonNull(handler, "handler");
+    beforeRead();
+    long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
+    long headIndex = head & mask;
+    long contiguous = capacity - headIndex;
+    long bytesRead = 0;
+    int count = 0;
+    try {
+      while (bytesRead < contiguous && count < limit) {
+        long recordIndex = headIndex + bytesRead;
+        int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
+        if (length <= 0) {
+          if (bytesRead == 0) onNothingReady(head, length);
+          break;
+        }
+        bytesRead += align(length);
+        int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
+        if (type == PADDING_TYPE) continue;
+        count++;
+        handler.onMessage(
+            type & MAX_TYPE, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
+      }
+    } finally {
+      if (bytesRead > 0) consumed(head, headIndex, bytesRead, count);
+    }
+    return count;
+  }
+
+  @Override
+  public final int controlledRead(ControlledMessageHandler handler, int limit) {
+    Objects.requireNonNull(handler, "handler");
+    beforeRead();
+    long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
+    long headIndex = head & mask;
+    long contiguous = capacity - headIndex;
+    long bytesRead = 0;
+    int count = 0;
+    int countSinceCommit = 0;
+    try {
+      while (bytesRead < contiguous && count < limit) {
+        long recordIndex = headIndex + bytesRead;
+        int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
+        if (length <= 0) {
+          if (bytesRead == 0) onNothingReady(head, length);
+          break;
+        }
+        int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
+        if (type == PADDING_TYPE) {
+          bytesRead += align(length);
+          continue;
+        }
+        ControlledMessageHandler.Action action =
+            handler.onMessage(
+                type & MAX_TYPE, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
+        if (action == ControlledMessageHandler.Action.ABORT) break;
+        bytesRead += align(length);
+        count++;
+        countSinceCommit++;
+        if (action == ControlledMessageHandler.Action.BREAK) break;
+        if (action == ControlledMessageHandler.Action.COMMIT) {
+          consumed(head, headIndex, bytesRead, countSinceCommit);
+          head += bytesRead;
+          headIndex += bytesRead;
+          contiguous -= bytesRead;
+          bytesRead = 0;
+          countSinceCommit = 0;
+        }
+      }
+    } finally {
+      if (bytesRead > 0) consumed(head, headIndex, bytesRead, countSinceCommit);
+    }
+    return count;
+  }
+
+  private void beforeRead() {
+    if (!consumerRegistered) {
+      LONG.setVolatile(meta, CONSUMER_PID_OFFSET, Processes.currentPid());
+      LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, Processes.currentStartTime());
+      consumerRegistered = true;
+      heartbeat();
+    }
+    // A clock read per read() would slow the empty poll that latency depends on.
+    if (++readsSinceHeartbeat >= HEARTBEAT_EVERY_READS) heartbeat();
+  }
+
+  private void heartbeat() {
+    readsSinceHeartbeat = 0;
+    LONG.setRelease(meta, CONSUMER_HEARTBEAT_OFFSET, System.currentTimeMillis());
+  }
+
+  private void consumed(long head, long headIndex, long bytes, int records) {
+    // Zero before publishing the head: producers rely on "length 0 = not written yet".
+    data.asSlice(headIndex, bytes).fill((byte) 0);
+    LONG.setRelease(
+        meta, RECORDS_READ_OFFSET, (long) LONG.getOpaque(meta, RECORDS_READ_OFFSET) + records);
+    LONG.setRelease(meta, HEAD_POSITION_OFFSET, head + bytes);
+  }
+
+  private void onNothingReady(long head, int length) {
+    // An empty ring also has length 0 at the head. Telling it from a claim without a header needs
+    // the producers' tail line, and reading that on every empty poll would pull the line away from
+    // the producer on the latency path: look only once per heartbeat interval.
+    if (length == 0
+        && (readsSinceHeartbeat != 0
+            || (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) == head)) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (head != stuckPosition) {
+      stuckPosition = head;
+      stuckSinceNanos = now;
+    } else if (now - stuckSinceNanos >= claimTimeoutNanos) {
+      stuckSinceNanos = now;
+      unblock(head);
+    }
+  }
+
+  /**
+   * Turns the claim at the head into padding if the process that made it is dead.
+   *
+   * @return whether a claim was turned into padding
+   */
+  final boolean unblock(long head) {
+    long headIndex = head & mask;
+    int length = (int) INT.getVolatile(data, headIndex + LENGTH_OFFSET);
+    if (length > 0) return false;
+    if (length < 0) {
+      int slot = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET) >>> SLOT_SHIFT;
+      if (slot == 0 || producerAlive(slot)) return false;
+      data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
+      if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, length, -length)) return false;
+    } else {
+      // The claimer died between advancing the tail and writing the header, so the claim's length
+      // is unknown. Everything it claimed is still zero (headers precede payloads and the consumer
+      // zeroes what it reads): pad up to the first written header. Only done when a registered
+      // producer is known dead, because a live producer in that window looks the same.
+      long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
+      if (tail <= head || !anyProducerDead()) return false;
+      long end =
+          headIndex + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
+      long next = headIndex + ALIGNMENT;
+      while (next < end && (long) LONG.getVolatile(data, next) == 0) next += ALIGNMENT;
+      data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
+      if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, 0, (int) (next - headIndex))) {
+        return false;
+      }
+    }
+    LONG.getAndAdd(meta, UNBLOCK_COUNT_OFFSET, 1L);
+    return true;
+  }
+
+  private boolean producerAlive(int slot) {
+    long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
+    long pid = (long) LONG.getVolatile(meta, offset);
+    return pid == 0 || Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8));
+  }
+
+  private boolean anyProducerDead() {
+    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
+      long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
+      long pid = (long) LONG.getVolatile(meta, offset);
+      if (pid != 0 && !Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public final boolean awaitMessages(long timeoutNanos) {
+    if (size() != 0) return true;
+    if (nativeAccess.isEmpty()) {
+      LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
+      return size() != 0;
+    }
+    freeDeadProducerSlots();
+    int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
+    INT.getAndAdd(meta, WAITERS_OFFSET, 1);
+    try {
+      // Registered first, looked last: a producer that advanced the tail after this look sees us.
+      if (size() != 0) return true;
+      nativeAccess.get().futexWait(wakeWord, sequence, timeoutNanos);
+    } finally {
+      INT.getAndAdd(meta, WAITERS_OFFSET, -1);
+      if (consumerRegistered) heartbeat();
+    }
+    return size() != 0;
+  }
+
+  /**
+   * Frees the slots of dead producers, at most once per claim timeout. Called only when the ring
+   * was just seen empty: then no claim is outstanding, so a dead process has nothing left to
+   * recover, and keeping its slot would keep {@link #anyProducerDead()} true for ever.
+   */
+  private void freeDeadProducerSlots() {
+    long now = System.nanoTime();
+    if (now - lastSweepNanos < claimTimeoutNanos) return;
+    lastSweepNanos = now;
+    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
+      long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
+      long pid = (long) LONG.getVolatile(meta, offset);
+      if (pid != 0 && !Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8))) {
+        LONG.compareAndSet(meta, offset, pid, 0L);
+      }
+    }
+  }
+
+  @Override
+  public final RingBuffer claimTimeout(Duration timeout) {
+    if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout " + timeout);
+    claimTimeoutNanos = timeout.toNanos();
+    return this;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Observing
+
+  @Override
+  public final long producerPosition() {
+    return (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
+  }
+
+  @Override
+  public final long consumerPosition() {
+    return (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
+  }
+
+  @Override
+  public final RingBufferStats stats() {
+    int producers = 0;
+    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
+      if ((long) LONG.getVolatile(meta, PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE) != 0) {
+        producers++;
+      }
+    }
+    return new RingBufferStats(
+        capacity,
+        this instanceof ManyToOneRingBuffer,
+        producerPosition(),
+        consumerPosition(),
+        (long) LONG.getVolatile(meta, RECORDS_READ_OFFSET),
+        (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
+        (long) LONG.getVolatile(meta, UNBLOCK_COUNT_OFFSET),
+        (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
+        (int) INT.getVolatile(meta, WAITERS_OFFSET),
+        (long) LONG.getVolatile(meta, CONSUMER_HEARTBEAT_OFFSET),
+        (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET),
+        producers);
+  }
+
+  /** The file this ring lives in. */
+  public final java.nio.file.Path path() {
+    return file.path();
+  }
+
+  @Override
+  public final void close() throws IOException {
+    file.close();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + file.path() + ", capacity " + capacity + "]";
+  }
+}

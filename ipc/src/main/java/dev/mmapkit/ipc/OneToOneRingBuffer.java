@@ -1,0 +1,42 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.RingBufferDescriptor.*;
+
+import dev.mmapkit.MappedFile;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A ring with one producer thread (in one process) and one consumer thread. The producer advances
+ * the tail with a plain volatile store, no compare-and-set; two producers at once corrupt it, so
+ * use {@link ManyToOneRingBuffer} when in doubt. Create or open with {@link RingBuffers}.
+ */
+public final class OneToOneRingBuffer extends MappedRingBuffer {
+
+  // The producer's last look at the head: re-read only when the ring seems full.
+  private long headCache;
+
+  OneToOneRingBuffer(MappedFile file, long capacity) {
+    super(file, capacity);
+  }
+
+  @Override
+  long claim(int required) {
+    long tail = (long) LONG.getAcquire(meta, TAIL_POSITION_OFFSET);
+    long tailIndex = tail & mask;
+    long toEnd = capacity - tailIndex;
+    long padding = required > toEnd ? toEnd : 0;
+    long needed = required + padding;
+    if (needed > capacity - (tail - headCache)) {
+      headCache = (long) LONG.getAcquire(meta, HEAD_POSITION_OFFSET);
+      if (needed > capacity - (tail - headCache)) return BACK_PRESSURED;
+    }
+    if (padding != 0) {
+      data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, PADDING_TYPE);
+      INT.setRelease(data, tailIndex + LENGTH_OFFSET, (int) padding);
+      tailIndex = 0;
+    }
+    // Volatile, not release: a waking producer must not read the waiter count before this store.
+    LONG.setVolatile(meta, TAIL_POSITION_OFFSET, tail + needed);
+    return tailIndex;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.mmapkit.ipc;
+
+import dev.mmapkit.internal.FileHeader;
+
+/**
+ * The layout of a ring buffer file, version {@link #VERSION}. Every offset is a constant here; the
+ * code reads like this table.
+ *
+ * <table>
+ *   <caption>Ring buffer file (all integers little-endian)</caption>
+ *   <tr><th>offset</th><th>size</th><th>what</th></tr>
+ *   <tr><td>0</td><td>4096</td><td>{@link FileHeader}: kind {@code "RING"}, version {@value
+ *       #VERSION}, parameters [capacity, ring type ({@link #ONE_TO_ONE} or {@link
+ *       #MANY_TO_ONE})]</td></tr>
+ *   <tr><td>{@value #TAIL_POSITION_OFFSET}</td><td>8</td><td>tail: producer position, bytes
+ *       claimed since creation (own 128-byte line)</td></tr>
+ *   <tr><td>{@value #HEAD_CACHE_POSITION_OFFSET}</td><td>8</td><td>a recent head, cached by
+ *       producers so they rarely read the consumer's line (own line)</td></tr>
+ *   <tr><td>{@value #HEAD_POSITION_OFFSET}</td><td>8</td><td>head: consumer position, bytes
+ *       consumed since creation (own line)</td></tr>
+ *   <tr><td>{@value #CONSUMER_HEARTBEAT_OFFSET}</td><td>8</td><td>consumer heartbeat, epoch
+ *       milliseconds of its last read</td></tr>
+ *   <tr><td>{@value #CONSUMER_PID_OFFSET}</td><td>8</td><td>consumer process id</td></tr>
+ *   <tr><td>{@value #CONSUMER_START_TIME_OFFSET}</td><td>8</td><td>consumer process start
+ *       time</td></tr>
+ *   <tr><td>{@value #RECORDS_READ_OFFSET}</td><td>8</td><td>records (not padding) the consumer
+ *       has read</td></tr>
+ *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: producers increment it to
+ *       wake a sleeping consumer (own line)</td></tr>
+ *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>consumers asleep on the futex word</td></tr>
+ *   <tr><td>{@value #BACK_PRESSURE_COUNT_OFFSET}</td><td>8</td><td>writes and claims refused
+ *       because the ring was full (own line)</td></tr>
+ *   <tr><td>{@value #UNBLOCK_COUNT_OFFSET}</td><td>8</td><td>claims of dead producers turned into
+ *       padding</td></tr>
+ *   <tr><td>{@value #WAKE_COUNT_OFFSET}</td><td>8</td><td>futex wake-ups producers issued</td></tr>
+ *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>16 × {@value #PRODUCER_SLOTS}</td><td>producer
+ *       table: per slot, process id (8) and start time (8); slot 0 is unused and means
+ *       "unregistered"</td></tr>
+ *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
+ * </table>
+ *
+ * <p>A record starts 8-byte aligned: length (int, header included, not the alignment), type (int),
+ * payload. The type field holds the user type in bits 0–23 and the producer's slot in bits 24–30
+ * (readers mask the slot off), so a claim left by a dead process can be attributed. A committed
+ * record has a positive length, written last with release semantics, so a reader that sees it sees
+ * the whole record; while claimed, the length is negated. A record never wraps: when one does not
+ * fit before the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. The consumer
+ * zeroes what it has read, so a zero length means "not written yet".
+ */
+public final class RingBufferDescriptor {
+  private RingBufferDescriptor() {}
+
+  /** The file kind in the {@link FileHeader}. */
+  public static final String KIND = "RING";
+
+  /** The layout version this code reads and writes. */
+  public static final int VERSION = 1;
+
+  /** Ring type parameter: one producer thread, one consumer. */
+  public static final int ONE_TO_ONE = 1;
+
+  /** Ring type parameter: many producer threads in many processes, one consumer. */
+  public static final int MANY_TO_ONE = 2;
+
+  /** Header parameter index of the capacity. */
+  public static final int CAPACITY_PARAMETER = 0;
+
+  /** Header parameter index of the ring type. */
+  public static final int TYPE_PARAMETER = 1;
+
+  /** Counters are padded to this, so no two writers share a cache line (and its neighbour). */
+  public static final int LINE = 128;
+
+  /** See the table. */
+  public static final long TAIL_POSITION_OFFSET = FileHeader.SIZE,
+      HEAD_CACHE_POSITION_OFFSET = TAIL_POSITION_OFFSET + LINE,
+      HEAD_POSITION_OFFSET = HEAD_CACHE_POSITION_OFFSET + LINE,
+      CONSUMER_HEARTBEAT_OFFSET = HEAD_POSITION_OFFSET + LINE,
+      CONSUMER_PID_OFFSET = CONSUMER_HEARTBEAT_OFFSET + 8,
+      CONSUMER_START_TIME_OFFSET = CONSUMER_PID_OFFSET + 8,
+      RECORDS_READ_OFFSET = CONSUMER_START_TIME_OFFSET + 8,
+      WAKE_SEQUENCE_OFFSET = CONSUMER_HEARTBEAT_OFFSET + LINE,
+      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
+      BACK_PRESSURE_COUNT_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
+      UNBLOCK_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
+      WAKE_COUNT_OFFSET = UNBLOCK_COUNT_OFFSET + 8,
+      PRODUCERS_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 2 * LINE,
+      DATA_OFFSET = 2 * FileHeader.SIZE;
+
+  /** Producer table size; slot 0 means "not registered", so 127 processes can be told apart. */
+  public static final int PRODUCER_SLOTS = 128;
+
+  /** Bytes per producer slot: process id, start time. */
+  public static final int PRODUCER_SLOT_SIZE = 16;
+
+  /** Record header: length int at 0, type int at 4. */
+  public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;
+
+  /** Records start at multiples of this. */
+  public static final int ALIGNMENT = 8;
+
+  /** The type of a padding record, which readers skip. */
+  public static final int PADDING_TYPE = -1;
+
+  /** The largest message type; the bits above it carry the producer slot. */
+  public static final int MAX_TYPE = (1 << 24) - 1;
+
+  /** Shift of the producer slot within a claimed record's type field. */
+  public static final int SLOT_SHIFT = 24;
+
+  /** The smallest capacity: one page. */
+  public static final long MIN_CAPACITY = 4096;
+
+  /** The largest capacity: 2^40 bytes. */
+  public static final long MAX_CAPACITY = 1L << 40;
+
+  /** The largest record length, header included. */
+  public static final int MAX_RECORD_LENGTH = 1 << 30;
+
+  static {
+    if (PRODUCERS_OFFSET + (long) PRODUCER_SLOTS * PRODUCER_SLOT_SIZE > DATA_OFFSET) {
+      throw new AssertionError("producer table overlaps the data");
+    }
+  }
+
+  /** The file size of a ring of {@code capacity} bytes. */
+  public static long fileSize(long capacity) {
+    return DATA_OFFSET + capacity;
+  }
+
+  /**
+   * The largest payload a ring of {@code capacity} bytes accepts: an eighth of the capacity, so a
+   * full ring still holds several messages, and at most {@link #MAX_RECORD_LENGTH} with header.
+   */
+  public static int maxMessageLength(long capacity) {
+    return (int) Math.min(capacity / 8, MAX_RECORD_LENGTH - HEADER_LENGTH);
+  }
+
+  /**
+   * @throws IllegalArgumentException unless {@code capacity} is a power of two in [{@link
+   *     #MIN_CAPACITY}, {@link #MAX_CAPACITY}]
+   */
+  public static void checkCapacity(long capacity) {
+    if (Long.bitCount(capacity) != 1 || capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity must be a power of two between 4096 and 2^40 bytes, was " + capacity);
+    }
+  }
+
+  /** {@code length} rounded up to {@link #ALIGNMENT}. */
+  public static int align(int length) {
+    return (length + ALIGNMENT - 1) & -ALIGNMENT;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.RingBufferDescriptor.*;
+
+import dev.mmapkit.Bytes;
+import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
+import dev.mmapkit.MappedFile;
+import dev.mmapkit.MappingOptions;
+import dev.mmapkit.internal.FileHeader;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Creates and opens ring buffer files. A ring file is created complete under a temporary name and
+ * then linked into place, so another process never opens a half-written one.
+ */
+public final class RingBuffers {
+  private RingBuffers() {}
+
+  /** Where rings live unless told otherwise: shared memory that never touches a disk. */
+  public static final Path DEFAULT_DIRECTORY = Path.of("/dev/shm");
+
+  /** {@code name} in {@link #DEFAULT_DIRECTORY}. */
+  public static Path defaultPath(String name) {
+    return DEFAULT_DIRECTORY.resolve(name);
+  }
+
+  /**
+   * Creates a one-to-one ring of {@code capacity} bytes at {@code path}, with its memory reserved.
+   *
+   * @throws IllegalArgumentException if the capacity is not a power of two in [4 KiB, 2^40]
+   * @throws FileAlreadyExistsException if the file exists
+   * @throws DiskFullException if the file system has less usable space than the ring needs; the
+   *     message gives both numbers
+   */
+  public static OneToOneRingBuffer createOneToOne(Path path, long capacity) throws IOException {
+    return (OneToOneRingBuffer) create(path, capacity, ONE_TO_ONE);
+  }
+
+  /** As {@link #createOneToOne}, for a many-to-one ring. */
+  public static ManyToOneRingBuffer createManyToOne(Path path, long capacity) throws IOException {
+    return (ManyToOneRingBuffer) create(path, capacity, MANY_TO_ONE);
+  }
+
+  /**
+   * Opens an existing ring of either type, validating its header, layout version, capacity and
+   * size.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws FileFormatException naming the file and the problem: not a ring, another layout
+   *     version, a corrupted header, a truncated file, positions that make no sense
+   */
+  public static RingBuffer open(Path path) throws IOException {
+    return open(path, 0, true);
+  }
+
+  /**
+   * Reads a ring's positions and counters through a read-only mapping, without joining it as a
+   * producer or consumer: what monitoring and {@code mmapkit ipc stat} use.
+   *
+   * @throws FileFormatException as {@link #open}
+   */
+  public static RingBufferStats readStats(Path path) throws IOException {
+    try (MappedRingBuffer ring = open(path, 0, false)) {
+      return ring.stats();
+    }
+  }
+
+  /**
+   * Opens an existing one-to-one ring.
+   *
+   * @throws FileFormatException also if the file is a many-to-one ring
+   */
+  public static OneToOneRingBuffer openOneToOne(Path path) throws IOException {
+    return (OneToOneRingBuffer) open(path, ONE_TO_ONE, true);
+  }
+
+  /**
+   * Opens an existing many-to-one ring.
+   *
+   * @throws FileFormatException also if the file is a one-to-one ring
+   */
+  public static ManyToOneRingBuffer openManyToOne(Path path) throws IOException {
+    return (ManyToOneRingBuffer) open(path, MANY_TO_ONE, true);
+  }
+
+  private static MappedRingBuffer create(Path path, long capacity, int type) throws IOException {
+    checkCapacity(capacity);
+    Path absolute = path.toAbsolutePath();
+    if (Files.exists(absolute)) {
+      throw new FileAlreadyExistsException(absolute.toString(), null, "a file is already there");
+    }
+    long size = fileSize(capacity);
+    Path directory = absolute.getParent();
+    long usable = Files.getFileStore(directory).getUsableSpace();
+    if (usable < size) {
+      throw new DiskFullException(absolute, size, usable, null);
+    }
+    Path temporary =
+        directory.resolve(
+            "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".new");
+    MappedFile file = MappedFile.create(temporary, size, options(size));
+    try {
+      FileHeader.createdNow(KIND, VERSION, capacity, type).writeTo(file.chunk(0));
+      try {
+        Files.createLink(absolute, temporary);
+      } catch (FileAlreadyExistsException e) {
+        throw new FileAlreadyExistsException(
+            absolute.toString(), null, "another process created it first");
+      }
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    return ring(file, capacity, type);
+  }
+
+  private static MappedRingBuffer open(Path path, int expectedType, boolean writable)
+      throws IOException {
+    long size = Files.size(path);
+    if (size < FileHeader.SIZE) {
+      throw new FileFormatException(
+          path,
+          "file is "
+              + size
+              + " bytes, shorter than the "
+              + FileHeader.SIZE
+              + "-byte header: truncated, or not a ring");
+    }
+    MappingOptions options = options(size);
+    if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
+    MappedFile file = MappedFile.open(path, options);
+    try {
+      FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
+      if (header.parameters().length < 2) {
+        throw new FileFormatException(
+            path, "corrupted header: " + header.parameters().length + " layout parameters, not 2");
+      }
+      long capacity = header.parameter(CAPACITY_PARAMETER);
+      long type = header.parameter(TYPE_PARAMETER);
+      try {
+        checkCapacity(capacity);
+      } catch (IllegalArgumentException e) {
+        throw new FileFormatException(path, "corrupted header: " + e.getMessage());
+      }
+      if (type != ONE_TO_ONE && type != MANY_TO_ONE) {
+        throw new FileFormatException(path, "corrupted header: unknown ring type " + type);
+      }
+      if (expectedType != 0 && type != expectedType) {
+        throw new FileFormatException(
+            path, "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
+      }
+      if (size < fileSize(capacity)) {
+        throw new FileFormatException(
+            path,
+            "truncated: file is "
+                + size
+                + " bytes, a ring of capacity "
+                + Bytes.format(capacity)
+                + " needs "
+                + fileSize(capacity));
+      }
+      MappedRingBuffer ring = ring(file, capacity, (int) type);
+      long head = ring.consumerPosition();
+      long tail = ring.producerPosition();
+      if (head < 0 || tail < head || tail - head > capacity || (head & (ALIGNMENT - 1)) != 0) {
+        throw new FileFormatException(
+            path, "corrupted positions: consumer at " + head + ", producer at " + tail);
+      }
+      return ring;
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  private static String typeName(long type) {
+    return type == ONE_TO_ONE ? "one-to-one" : "many-to-one";
+  }
+
+  private static MappedRingBuffer ring(MappedFile file, long capacity, int type) {
+    return type == ONE_TO_ONE
+        ? new OneToOneRingBuffer(file, capacity)
+        : new ManyToOneRingBuffer(file, capacity);
+  }
+
+  private static MappingOptions options(long size) {
+    // One chunk covers the whole file, so the ring is one segment.
+    long chunk = Math.max(MappingOptions.MIN_CHUNK_SIZE, Long.highestOneBit(size - 1) << 1);
+    return MappingOptions.readWrite().withChunkSize(chunk);
+  }
+}

@@ -1,0 +1,234 @@
+package dev.mmapkit.ipc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Rings shared by real processes: this JVM consumes, child JVMs produce. */
+@Timeout(120)
+class CrossProcessRingTest {
+  private TestRings rings;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rings = new TestRings();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rings.close();
+  }
+
+  /** Checks every message of every (producer, thread) arrives once, in order, intact. */
+  private static final class OrderChecker implements MessageHandler {
+    final int maxLength;
+    final Map<Long, Long> next = new HashMap<>();
+    long total;
+    String failure;
+
+    OrderChecker(int maxLength) {
+      this.maxLength = maxLength;
+    }
+
+    @Override
+    public void onMessage(int type, MemorySegment buffer, long offset, int length) {
+      total++;
+      if (failure != null) return;
+      long seq = Payloads.seq(buffer, offset);
+      long key = ((long) Payloads.producer(buffer, offset) << 32) | Payloads.thread(buffer, offset);
+      long expected = next.getOrDefault(key, 0L);
+      if (seq != expected) {
+        failure =
+            "producer/thread " + Long.toHexString(key) + ": expected " + expected + ", got " + seq;
+      } else if (type != (int) (seq & RingBufferDescriptor.MAX_TYPE)) {
+        failure = "message " + seq + " has type " + type;
+      } else if (length != Payloads.length(seq, maxLength)) {
+        failure = "message " + seq + " has length " + length;
+      } else {
+        failure = Payloads.checkFiller(buffer, offset, seq, length);
+      }
+      next.put(key, expected + 1);
+    }
+  }
+
+  private static void consume(RingBuffer ring, OrderChecker checker, long expectedTotal) {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    IdleStrategy idle = new BackoffIdleStrategy();
+    while (checker.total < expectedTotal && checker.failure == null) {
+      idle.idle(ring.read(checker, 256));
+      assertTrue(System.nanoTime() < deadline, "timed out after " + checker.total + " messages");
+    }
+    assertNull(checker.failure);
+    assertEquals(expectedTotal, checker.total);
+  }
+
+  /** This thread's time on a CPU (Linux schedstat, nanoseconds). */
+  private static long threadCpuNanos() {
+    String schedstat;
+    try {
+      schedstat =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+  }
+
+  @Test
+  void producerProcessToConsumerProcessWithEveryRecordSize() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("o2o"), 16384)) {
+      int maxLength = ring.maxMessageLength();
+      long count = 30_000;
+      Process producer =
+          ChildJvm.start(
+              ProducerMain.class,
+              rings.path("o2o").toString(),
+              "1",
+              "1",
+              Long.toString(count),
+              Integer.toString(maxLength));
+      OrderChecker checker = new OrderChecker(maxLength);
+      consume(ring, checker, count);
+      ChildJvm.Result result = ChildJvm.finish(producer, 30);
+      assertEquals(0, result.exitCode(), result.toString());
+      assertEquals(0, ring.size());
+      assertTrue(ring.producerPosition() > 10 * ring.capacity(), "wrapped many times");
+    }
+  }
+
+  @Test
+  void threeProducerProcessesWithTwoThreadsEachLoseAndDuplicateNothing() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("m2o"), 65536)) {
+      int maxLength = 300;
+      long count = 20_000;
+      List<Process> producers = new ArrayList<>();
+      for (int p = 1; p <= 3; p++) {
+        producers.add(
+            ChildJvm.start(
+                ProducerMain.class,
+                rings.path("m2o").toString(),
+                Integer.toString(p),
+                "2",
+                Long.toString(count),
+                Integer.toString(maxLength)));
+      }
+      OrderChecker checker = new OrderChecker(maxLength);
+      consume(ring, checker, 3 * 2 * count);
+      for (Process producer : producers) {
+        ChildJvm.Result result = ChildJvm.finish(producer, 30);
+        assertEquals(0, result.exitCode(), result.toString());
+      }
+      assertEquals(6, checker.next.size());
+      for (long n : checker.next.values()) assertEquals(count, n);
+      assertEquals(0, ring.size());
+      assertEquals(3, ring.stats().producers());
+    }
+  }
+
+  @Test
+  void consumerProcessRestartsWhileTheProducerKeepsWriting() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("restart"), 4096)) {
+      int maxLength = 200;
+      String path = rings.path("restart").toString();
+      Process producer =
+          ChildJvm.start(ProducerMain.class, path, "0", "1", "40000", Integer.toString(maxLength));
+      ChildJvm.Result first =
+          ChildJvm.finish(ChildJvm.start(ConsumerMain.class, path, "15000", "0", "200"), 60);
+      assertEquals(0, first.exitCode(), first.toString());
+      assertEquals("next=15000", first.stdout().strip());
+      ChildJvm.Result second =
+          ChildJvm.finish(ChildJvm.start(ConsumerMain.class, path, "25000", "15000", "200"), 60);
+      assertEquals(0, second.exitCode(), second.toString());
+      assertEquals("next=40000", second.stdout().strip());
+      assertEquals(0, ChildJvm.finish(producer, 30).exitCode());
+      assertEquals(40_000, ring.stats().recordsRead());
+    }
+  }
+
+  @Test
+  void claimOfAKilledProducerBecomesPaddingAndTheConsumerGoesOn() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("kill"), 4096)) {
+      ring.claimTimeout(java.time.Duration.ofMillis(200));
+      Process child = ChildJvm.start(ClaimAndHangMain.class, rings.path("kill").toString());
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("claimed", out.readLine());
+      assertTrue(ring.write(9, new byte[] {9}));
+      List<Integer> types = new ArrayList<>();
+      MessageHandler handler = (t, b, o, l) -> types.add(t);
+      long until = System.nanoTime() + 600_000_000L;
+      while (System.nanoTime() < until) {
+        ring.read(handler, 10);
+        Thread.sleep(5);
+      }
+      assertEquals(List.of(1), types, "a live producer's claim is never taken away");
+      assertEquals(0, ring.stats().unblocks());
+
+      child.destroyForcibly().waitFor();
+      until = System.nanoTime() + 10_000_000_000L;
+      while (types.size() < 2 && System.nanoTime() < until) {
+        ring.read(handler, 10);
+        Thread.sleep(5);
+      }
+      assertEquals(List.of(1, 9), types);
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void blockedConsumerWakesWhenAnotherProcessWritesAndIdlesWithoutCpu() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("wake"), 4096)) {
+      int messages = 6;
+      Process writer =
+          ChildJvm.start(
+              DelayedWriterMain.class,
+              rings.path("wake").toString(),
+              Integer.toString(messages),
+              "250");
+      // A 10 s sleep bound: only a futex wake-up can deliver within the asserted latency.
+      IdleStrategy idle = new BlockingIdleStrategy(ring, 100, java.time.Duration.ofSeconds(10));
+      List<Long> latencies = new ArrayList<>();
+      long[] idleStart = new long[2]; // CPU and wall clock at the first timed message
+      MessageHandler handler =
+          (t, b, o, l) -> {
+            if (t == 3) {
+              long now = System.nanoTime();
+              latencies.add(now - b.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, o));
+              if (idleStart[1] == 0) {
+                idleStart[0] = threadCpuNanos();
+                idleStart[1] = now;
+              }
+            }
+          };
+      while (latencies.size() < messages) idle.idle(ring.read(handler, 10));
+      // Between the first and last timed message the consumer waited ~1.25 s for 5 messages.
+      long cpu = threadCpuNanos() - idleStart[0];
+      long wall = System.nanoTime() - idleStart[1];
+      assertEquals(0, ChildJvm.finish(writer, 30).exitCode());
+      latencies.sort(null);
+      System.out.printf(
+          "blocking wake-up: p50 %d us, max %d us; consumer CPU %.1f ms over %.0f ms; %s%n",
+          latencies.get(messages / 2) / 1000,
+          latencies.get(messages - 1) / 1000,
+          cpu / 1e6,
+          wall / 1e6,
+          latencies);
+      assertTrue(latencies.get(messages - 1) < 200_000_000L, "woken, not timed out: " + latencies);
+      assertTrue(cpu < wall / 20, "idle consumer used " + cpu / 1e6 + " ms CPU in " + wall / 1e6);
+      assertTrue(ring.stats().wakeUps() >= 1);
+      assertEquals(0, ring.stats().waiters());
+    }
+  }
+}

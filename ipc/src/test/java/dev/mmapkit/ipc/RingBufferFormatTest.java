@@ -1,0 +1,157 @@
+package dev.mmapkit.ipc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
+import dev.mmapkit.internal.FileHeader;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RingBufferFormatTest {
+  private TestRings rings;
+  private Path path;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rings = new TestRings();
+    path = rings.path("ring");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rings.close();
+  }
+
+  private String openFails() {
+    FileFormatException e = assertThrows(FileFormatException.class, () -> RingBuffers.open(path));
+    assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    return e.getMessage();
+  }
+
+  private void createRing() throws IOException {
+    RingBuffers.createManyToOne(path, 4096).close();
+  }
+
+  /** Maps the file and lets the test change it. */
+  private void edit(java.util.function.Consumer<MemorySegment> change) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena arena = Arena.ofConfined()) {
+      change.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
+    }
+  }
+
+  @Test
+  void corruptedHeaderIsRefused() throws Exception {
+    createRing();
+    edit(s -> s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 40, (byte) 0x55)); // capacity byte
+    assertTrue(openFails().contains("corrupted header: checksum"));
+  }
+
+  @Test
+  void anotherLayoutVersionIsRefused() throws Exception {
+    createRing();
+    edit(s -> FileHeader.createdNow("RING", 2, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 2; this mmapkit reads version 1"));
+  }
+
+  @Test
+  void aFileOfAnotherKindIsRefused() throws Exception {
+    createRing();
+    edit(s -> FileHeader.createdNow("LOG ", 1, 4096).writeTo(s));
+    assertTrue(openFails().contains("is a 'LOG' file, not a 'RING' file"));
+  }
+
+  @Test
+  void aRingOfTheOtherTypeIsRefused() throws Exception {
+    createRing();
+    FileFormatException e =
+        assertThrows(FileFormatException.class, () -> RingBuffers.openOneToOne(path));
+    assertTrue(e.getMessage().contains("is a many-to-one ring, not a one-to-one ring"));
+    RingBuffers.openManyToOne(path).close();
+  }
+
+  @Test
+  void truncatedFileIsRefused() throws Exception {
+    createRing();
+    try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+      file.setLength(RingBufferDescriptor.DATA_OFFSET + 1000);
+    }
+    String message = openFails();
+    assertTrue(message.contains("truncated: file is 9192 bytes"), message);
+    assertTrue(message.contains("needs 12288"), message);
+  }
+
+  @Test
+  void fileShorterThanTheHeaderIsRefused() throws Exception {
+    Files.write(path, new byte[100]);
+    assertTrue(openFails().contains("file is 100 bytes, shorter than the 4096-byte header"));
+  }
+
+  @Test
+  void notAnMmapkitFileIsRefused() throws Exception {
+    Files.write(path, new byte[20_000]);
+    assertTrue(openFails().contains("not an mmapkit file"));
+  }
+
+  @Test
+  void impossibleCapacityInAValidHeaderIsRefused() throws Exception {
+    createRing();
+    edit(s -> FileHeader.createdNow("RING", 1, 5000, RingBufferDescriptor.ONE_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("capacity must be a power of two"));
+  }
+
+  @Test
+  void corruptedPositionsAreRefused() throws Exception {
+    createRing();
+    edit(
+        s ->
+            s.set(
+                java.lang.foreign.ValueLayout.JAVA_LONG,
+                RingBufferDescriptor.TAIL_POSITION_OFFSET,
+                1L << 20));
+    assertTrue(openFails().contains("corrupted positions: consumer at 0, producer at 1048576"));
+  }
+
+  @Test
+  void missingFileAndExistingFileAreReported() throws Exception {
+    assertThrows(NoSuchFileException.class, () -> RingBuffers.open(path));
+    createRing();
+    assertThrows(FileAlreadyExistsException.class, () -> RingBuffers.createOneToOne(path, 4096));
+    try (var files = Files.list(rings.directory)) {
+      assertEquals(1, files.count(), "no temporary file left behind");
+    }
+  }
+
+  @Test
+  void notEnoughSharedMemoryIsReportedWithTheNumbers() throws Exception {
+    long usable = Files.getFileStore(rings.directory).getUsableSpace();
+    long capacity = Long.highestOneBit(usable) << 1; // more than is free
+    DiskFullException e =
+        assertThrows(DiskFullException.class, () -> RingBuffers.createOneToOne(path, capacity));
+    assertEquals(RingBufferDescriptor.fileSize(capacity), e.requestedBytes());
+    assertTrue(e.usableBytes() < e.requestedBytes());
+    assertTrue(e.getMessage().contains(" free"), e.getMessage());
+    assertFalse(Files.exists(path));
+  }
+
+  @Test
+  void badCapacitiesAreRefused() {
+    for (long capacity : new long[] {0, 2048, 4095, 6000, 1L << 41}) {
+      assertThrows(
+          IllegalArgumentException.class, () -> RingBuffers.createOneToOne(path, capacity));
+    }
+  }
+}

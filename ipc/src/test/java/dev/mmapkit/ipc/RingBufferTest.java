@@ -1,0 +1,226 @@
+package dev.mmapkit.ipc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RingBufferTest {
+  private TestRings rings;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rings = new TestRings();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rings.close();
+  }
+
+  /** Checks each message against the next expected sequence number. */
+  private static final class Checker implements MessageHandler {
+    final int maxLength;
+    long expected;
+    String failure;
+
+    Checker(int maxLength) {
+      this.maxLength = maxLength;
+    }
+
+    @Override
+    public void onMessage(int type, MemorySegment buffer, long offset, int length) {
+      if (failure != null) return;
+      long seq = Payloads.seq(buffer, offset);
+      if (seq != expected) failure = "expected message " + expected + ", got " + seq;
+      else if (type != (int) (seq & RingBufferDescriptor.MAX_TYPE)) failure = "type " + type;
+      else if (length != Payloads.length(seq, maxLength)) failure = "length " + length;
+      else failure = Payloads.checkFiller(buffer, offset, seq, length);
+      expected++;
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void everyRecordSizeSurvivesManyWrapArounds(boolean manyToOne) throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      int maxLength = ring.maxMessageLength();
+      assertEquals(512, maxLength);
+      Checker checker = new Checker(maxLength);
+      long written = 0;
+      // ~2.5 MB through a 4 KiB ring: hundreds of wraps, every size at every alignment.
+      while (written < 10_000) {
+        int len = Payloads.length(written, maxLength);
+        int type = (int) (written & RingBufferDescriptor.MAX_TYPE);
+        boolean ok;
+        if ((written & 1) == 0) {
+          ok = ring.write(type, Payloads.bytes(0, 0, written, len));
+        } else {
+          long index = ring.tryClaim(type, len);
+          ok = index >= 0;
+          if (ok) {
+            Payloads.fill(ring.buffer(), index, 0, 0, written, len);
+            ring.commit(index);
+          }
+        }
+        if (ok) {
+          written++;
+        } else {
+          long before = ring.consumerPosition();
+          ring.read(checker, 3); // may consume only the padding at the end: 0 messages
+          assertTrue(ring.consumerPosition() > before, "full ring but nothing to read");
+        }
+        assertNull(checker.failure);
+      }
+      while (ring.read(checker, 100) > 0) {}
+      assertNull(checker.failure);
+      assertEquals(written, checker.expected);
+      assertEquals(0, ring.size());
+      assertEquals(written, ring.stats().recordsRead());
+      assertTrue(ring.producerPosition() > 2_000_000, "wrapped many times");
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void fullRingRefusesWritesAndKeepsUnreadMessages(boolean manyToOne) throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      int written = 0;
+      while (ring.write(5, Payloads.bytes(0, 0, written, 56))) written++;
+      assertEquals(4096 / 64, written, "records of 8 + 56 bytes fill the ring exactly");
+      assertFalse(ring.write(5, Payloads.bytes(0, 0, written, 56)));
+      assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(5, 0));
+      assertEquals(3, ring.stats().backPressureEvents(), "the loop's last write and two more");
+      List<Long> seen = new ArrayList<>();
+      assertEquals(1, ring.read((t, b, o, l) -> seen.add(Payloads.seq(b, o)), 1));
+      assertTrue(ring.write(5, Payloads.bytes(0, 0, written, 56)), "room again after a read");
+      while (ring.read((t, b, o, l) -> seen.add(Payloads.seq(b, o)), 10) > 0) {}
+      List<Long> expected = new ArrayList<>();
+      for (long i = 0; i <= written; i++) expected.add(i);
+      assertEquals(expected, seen);
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void claimBlocksReadingUntilCommittedAndAbortedClaimsAreSkipped(boolean manyToOne)
+      throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      long first = ring.tryClaim(11, 8);
+      assertTrue(ring.write(12, new byte[] {1, 2, 3}));
+      List<Integer> types = new ArrayList<>();
+      assertEquals(0, ring.read((t, b, o, l) -> types.add(t), 10), "the open claim comes first");
+      ring.buffer().set(ValueLayout.JAVA_LONG_UNALIGNED, first, 42L);
+      ring.commit(first);
+      long aborted = ring.tryClaim(13, 100);
+      ring.abort(aborted);
+      assertTrue(ring.write(0, new byte[0]));
+      List<Integer> lengths = new ArrayList<>();
+      assertEquals(
+          3,
+          ring.read(
+              (t, b, o, l) -> {
+                types.add(t);
+                lengths.add(l);
+                if (t == 11) assertEquals(42L, b.get(ValueLayout.JAVA_LONG_UNALIGNED, o));
+              },
+              10));
+      assertEquals(List.of(11, 12, 0), types);
+      assertEquals(List.of(8, 3, 0), lengths);
+      assertThrows(IllegalStateException.class, () -> ring.commit(first));
+      assertThrows(IllegalStateException.class, () -> ring.abort(aborted));
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void controlledReadContinuesBreaksAbortsAndCommits(boolean manyToOne) throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      for (int i = 0; i < 6; i++) assertTrue(ring.write(i, new byte[8]));
+      assertEquals(
+          0, ring.controlledRead((t, b, o, l) -> ControlledMessageHandler.Action.ABORT, 10));
+      assertEquals(0, ring.consumerPosition());
+      List<Integer> types = new ArrayList<>();
+      assertEquals(
+          2,
+          ring.controlledRead(
+              (t, b, o, l) -> {
+                types.add(t);
+                return t == 1
+                    ? ControlledMessageHandler.Action.BREAK
+                    : ControlledMessageHandler.Action.CONTINUE;
+              },
+              10));
+      assertEquals(32, ring.consumerPosition());
+      long[] positionSeen = new long[1];
+      assertEquals(
+          2,
+          ring.controlledRead(
+              (t, b, o, l) -> {
+                types.add(t);
+                if (t == 3) {
+                  positionSeen[0] = ring.consumerPosition();
+                  return ControlledMessageHandler.Action.CONTINUE;
+                }
+                if (t == 4) return ControlledMessageHandler.Action.ABORT;
+                return ControlledMessageHandler.Action.COMMIT;
+              },
+              10));
+      assertEquals(48, positionSeen[0], "COMMIT published message 2 before message 3 was read");
+      assertEquals(64, ring.consumerPosition(), "message 4 was aborted and stays");
+      assertEquals(2, ring.read((t, b, o, l) -> types.add(t), 10));
+      assertEquals(List.of(0, 1, 2, 3, 4, 4, 5), types);
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void rejectsTooLargeMessagesAndBadTypes(boolean manyToOne) throws Exception {
+    try (RingBuffer ring = rings.create("ring", 8192, manyToOne)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ring.write(1, new byte[1025]));
+      assertTrue(e.getMessage().contains("1025 bytes"), e.getMessage());
+      assertTrue(e.getMessage().contains("maximum of 1024 bytes"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(1, 1025));
+      assertThrows(IllegalArgumentException.class, () -> ring.tryClaim(1, -1));
+      assertThrows(IllegalArgumentException.class, () -> ring.write(-1, new byte[1]));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ring.write(RingBufferDescriptor.MAX_TYPE + 1, new byte[1]));
+      assertTrue(ring.write(RingBufferDescriptor.MAX_TYPE, new byte[1024]));
+      assertEquals(0, ring.stats().backPressureEvents());
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void aSecondMappingSeesTheSameRing(boolean manyToOne) throws Exception {
+    try (RingBuffer writer = rings.create("ring", 4096, manyToOne);
+        RingBuffer reader = RingBuffers.open(rings.path("ring"))) {
+      assertEquals(manyToOne, reader instanceof ManyToOneRingBuffer);
+      assertTrue(writer.write(9, new byte[] {7}));
+      int[] got = new int[2];
+      assertEquals(
+          1,
+          reader.read(
+              (t, b, o, l) -> {
+                got[0] = t;
+                got[1] = b.get(ValueLayout.JAVA_BYTE, o);
+              },
+              1));
+      assertArrayEquals(new int[] {9, 7}, got);
+      assertEquals(16, writer.consumerPosition());
+      RingBufferStats stats = writer.stats();
+      assertEquals(1, stats.recordsRead());
+      assertEquals(1, stats.producers());
+      assertEquals(ProcessHandle.current().pid(), stats.consumerPid());
+      assertTrue(System.currentTimeMillis() - stats.heartbeatMillis() < 10_000);
+    }
+  }
+}
