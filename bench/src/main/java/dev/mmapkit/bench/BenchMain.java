@@ -1,6 +1,7 @@
 package dev.mmapkit.bench;
 
 import dev.mmapkit.bench.core.CoreGroup;
+import dev.mmapkit.bench.log.LogGroup;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ public final class BenchMain {
 
   static {
     GROUPS.put("core", CoreGroup::new);
+    GROUPS.put("log", LogGroup::new);
   }
 
   private BenchMain() {}

@@ -68,6 +68,7 @@ public final class AppendLog implements AutoCloseable {
   private final int maxPayload;
   private final long firstPosition;
   private volatile boolean closed;
+  private volatile boolean prepared;
 
   private AppendLog(
       Path dir,
@@ -88,6 +89,13 @@ public final class AppendLog implements AutoCloseable {
     this.mask = chunkSize - 1;
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.firstPosition = firstPosition;
+  }
+
+  /** Prepares the chunks the next appends go to, in the background, on the first append. */
+  private void prepareOnFirstAppend() {
+    if (prepared) return;
+    prepared = true;
+    chunks.prepareAhead(meta.tail() >>> shift);
   }
 
   /**
@@ -227,6 +235,7 @@ public final class AppendLog implements AutoCloseable {
    */
   private long claimPosition(int frame) throws IOException {
     if (closed) throw new IllegalStateException("log " + dir + " is closed");
+    if (!prepared) prepareOnFirstAppend();
     long aligned = LogChunkDescriptor.alignedLength(frame);
     while (true) {
       long tail = meta.tail();

@@ -227,6 +227,12 @@ final class ChunkFiles implements AutoCloseable {
     }
   }
 
+  /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */
+  void prepareAhead(long index) {
+    requestPrepare(index);
+    requestPrepare(index + 1);
+  }
+
   private void requestPrepare(long index) {
     long seen = prepareRequested.get();
     if (index <= seen || !prepareRequested.compareAndSet(seen, index)) return;
