@@ -5,11 +5,13 @@ import static dev.mmapkit.log.LogChunkDescriptor.HEADER_SIZE;
 
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
+import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,7 +68,6 @@ public final class AppendLog implements AutoCloseable {
   private final int shift;
   private final long mask;
   private final int maxPayload;
-  private final long firstPosition;
   private volatile boolean closed;
   private volatile boolean prepared;
 
@@ -76,8 +77,7 @@ public final class AppendLog implements AutoCloseable {
       ChunkFiles chunks,
       DirectoryLock lock,
       RecoveryReport recovery,
-      Durability durability,
-      long firstPosition) {
+      Durability durability) {
     this.dir = dir;
     this.meta = meta;
     this.chunks = chunks;
@@ -88,7 +88,6 @@ public final class AppendLog implements AutoCloseable {
     this.shift = Long.numberOfTrailingZeros(chunkSize);
     this.mask = chunkSize - 1;
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
-    this.firstPosition = firstPosition;
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -115,14 +114,17 @@ public final class AppendLog implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     LogMeta meta = LogMeta.openOrCreate(dir, config.chunkSize());
     ChunkFiles chunks =
-        new ChunkFiles(dir, meta.chunkSize(), meta.logId(), config.durability() == Durability.SYNC);
+        new ChunkFiles(
+            dir,
+            meta.chunkSize(),
+            meta.logId(),
+            config.durability() == Durability.SYNC,
+            meta::firstChunk);
     try {
       RecoveryReport[] report = {RecoveryReport.notRun()};
       DirectoryLock lock =
           DirectoryLock.acquire(dir, () -> report[0] = new Recovery(chunks, meta).run());
-      long[] indices = chunks.existingIndices();
-      long first = (indices.length == 0 ? 0 : indices[0]) * meta.chunkSize() + FIRST_RECORD_OFFSET;
-      return new AppendLog(dir, meta, chunks, lock, report[0], config.durability(), first);
+      return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {
       try {
         chunks.close();
@@ -282,7 +284,7 @@ public final class AppendLog implements AutoCloseable {
 
   /** A reader from the first record of the log. */
   public LogReader reader() {
-    return new LogReader(this, firstPosition);
+    return new LogReader(this, firstPosition());
   }
 
   /**
@@ -290,9 +292,9 @@ public final class AppendLog implements AutoCloseable {
    * #append}), the end of the log ({@link #endPosition()}), or {@link #firstPosition()}.
    */
   public LogReader tailer(long position) {
-    if (position < firstPosition) {
+    if (position < firstPosition()) {
       throw new IllegalArgumentException(
-          "position " + position + " is before the first record (" + firstPosition + ")");
+          "position " + position + " is before the first record (" + firstPosition() + ")");
     }
     return new LogReader(this, position);
   }
@@ -306,7 +308,8 @@ public final class AppendLog implements AutoCloseable {
    *     a record's position
    */
   public boolean read(long position, RecordHandler handler) throws IOException {
-    if (position < firstPosition || (position & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
+    checkNotDeleted(position);
+    if ((position & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
       throw new IllegalArgumentException("not a record position: " + position);
     }
     if ((position & mask) < FIRST_RECORD_OFFSET) return false;
@@ -338,9 +341,47 @@ public final class AppendLog implements AutoCloseable {
     return payload.asReadOnly();
   }
 
-  /** The position of the first record. */
+  /** The position of the first record: the start of the first chunk retention kept. */
   public long firstPosition() {
-    return firstPosition;
+    return meta.firstChunk() * chunkSize + FIRST_RECORD_OFFSET;
+  }
+
+  /** Throws the retention error if {@code position} lies in a deleted chunk. */
+  void checkNotDeleted(long position) throws MmapkitException {
+    long first = meta.firstChunk();
+    if ((position >>> shift) < first) throw chunks.deleted(position >>> shift, first);
+  }
+
+  /**
+   * Deletes every chunk file that lies wholly before {@code position} (never the chunk the next
+   * append goes to), after unmapping them here. Other processes unmap them when they next move to a
+   * new chunk; until then the kernel keeps a deleted chunk's blocks for them. Readers positioned in
+   * a deleted chunk get an {@link MmapkitException} saying where the log now starts.
+   *
+   * <p>Cost: a directory listing, one unmap and one unlink per deleted chunk.
+   *
+   * @return how many chunk files were deleted
+   */
+  public int deleteBefore(long position) throws IOException {
+    long index = Math.min(position, meta.tail()) >>> shift;
+    long first = meta.raiseFirstChunk(index);
+    chunks.unmapBelow(first);
+    int deleted = 0;
+    for (long i : chunks.existingIndices()) {
+      if (i < first && Files.deleteIfExists(chunks.path(i))) deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the oldest chunks so that at most {@code maxBytes} of the log before its end, plus the
+   * part of one chunk, remain; see {@link #deleteBefore}.
+   *
+   * @return how many chunk files were deleted
+   */
+  public int retainLast(long maxBytes) throws IOException {
+    if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0: " + maxBytes);
+    return deleteBefore(Math.max(0, meta.tail() - maxBytes));
   }
 
   /**

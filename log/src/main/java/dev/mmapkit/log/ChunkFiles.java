@@ -4,6 +4,7 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
+import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.FileHeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +36,7 @@ final class ChunkFiles implements AutoCloseable {
   private final long chunkSize;
   private final long logId;
   private final boolean syncDirectory;
+  private final LongSupplier firstChunk;
 
   /** Mapped chunks by index; null where not mapped yet. Replaced under the lock, never mutated. */
   private volatile MemorySegment[] segments = new MemorySegment[0];
@@ -46,8 +49,9 @@ final class ChunkFiles implements AutoCloseable {
   private ExecutorService preparer;
   private boolean closed;
 
-  ChunkFiles(Path dir, long chunkSize, long logId, boolean syncDirectory) {
+  ChunkFiles(Path dir, long chunkSize, long logId, boolean syncDirectory, LongSupplier firstChunk) {
     this.dir = dir;
+    this.firstChunk = firstChunk;
     this.chunkSize = chunkSize;
     this.logId = logId;
     this.syncDirectory = syncDirectory;
@@ -116,6 +120,10 @@ final class ChunkFiles implements AutoCloseable {
     MemorySegment s = mapped(index);
     if (s != null) return s;
     if (index > Integer.MAX_VALUE - 1) throw new IllegalStateException("chunk index " + index);
+    long first = firstChunk.getAsLong();
+    if (index < first) throw deleted(index, first);
+    // Moving to a new chunk is when this process lets go of the chunks retention deleted.
+    unmapBelow(first);
     Path path = path(index);
     if (create && !Files.exists(path)) createFile(index, path);
     MappedFile file;
@@ -139,6 +147,18 @@ final class ChunkFiles implements AutoCloseable {
     files = newFiles;
     segments = newSegments;
     return newSegments[i];
+  }
+
+  MmapkitException deleted(long index, long first) {
+    return new MmapkitException(
+        dir,
+        "chunk "
+            + LogChunkDescriptor.fileName(index)
+            + " was deleted by retention; the log now starts at chunk "
+            + LogChunkDescriptor.fileName(first)
+            + " (position "
+            + (first * chunkSize + LogChunkDescriptor.FIRST_RECORD_OFFSET)
+            + ")");
   }
 
   private void validate(MappedFile file, long index) throws IOException {
@@ -225,6 +245,27 @@ final class ChunkFiles implements AutoCloseable {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
     }
+  }
+
+  /**
+   * Unmaps the chunks below {@code index} that this process has mapped. Payload views of them
+   * become invalid: a later access throws {@code IllegalStateException}.
+   */
+  synchronized void unmapBelow(long index) throws IOException {
+    MappedFile[] f = files;
+    long end = Math.min(index, f.length);
+    boolean any = false;
+    for (int i = 0; i < end; i++) any |= f[i] != null;
+    if (!any) return;
+    MemorySegment[] newSegments = segments.clone();
+    MappedFile[] newFiles = f.clone();
+    for (int i = 0; i < end; i++) {
+      newSegments[i] = null;
+      newFiles[i] = null;
+    }
+    segments = newSegments;
+    files = newFiles;
+    for (int i = 0; i < end; i++) if (f[i] != null) f[i].close();
   }
 
   /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */

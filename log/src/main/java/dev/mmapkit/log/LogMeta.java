@@ -141,6 +141,22 @@ final class LogMeta implements AutoCloseable {
     INT_HANDLE.getAndAdd(segment, LogMetaDescriptor.WAITERS_OFFSET, delta);
   }
 
+  long firstChunk() {
+    return (long) LONG_HANDLE.getVolatile(segment, LogMetaDescriptor.FIRST_CHUNK_OFFSET);
+  }
+
+  /** Raises the first retained chunk to at least {@code index}; returns the value after. */
+  long raiseFirstChunk(long index) {
+    while (true) {
+      long current = firstChunk();
+      if (current >= index) return current;
+      if (LONG_HANDLE.compareAndSet(
+          segment, LogMetaDescriptor.FIRST_CHUNK_OFFSET, current, index)) {
+        return index;
+      }
+    }
+  }
+
   void force() throws IOException {
     file.force();
   }

@@ -20,6 +20,9 @@ import dev.mmapkit.internal.FileHeader;
  *       position below it is claimed (not necessarily committed)</td></tr>
  *   <tr><td>{@link #WAITERS_OFFSET}</td><td>4</td><td>number of tailers asleep on a futex,
  *       so appenders make the wake system call only when someone sleeps</td></tr>
+ *   <tr><td>{@link #FIRST_CHUNK_OFFSET}</td><td>8</td><td>index of the first chunk retention
+ *       keeps: chunks below it are deleted (or about to be), and every process unmaps them when it
+ *       notices</td></tr>
  * </table>
  */
 public final class LogMetaDescriptor {
@@ -45,6 +48,9 @@ public final class LogMetaDescriptor {
 
   /** Offset of the sleeping-tailer count. */
   public static final long WAITERS_OFFSET = TAIL_OFFSET + 128;
+
+  /** Offset of the first retained chunk index. */
+  public static final long FIRST_CHUNK_OFFSET = WAITERS_OFFSET + 128;
 
   /** Size of the meta file. */
   public static final long FILE_SIZE = FileHeader.SIZE * 2;

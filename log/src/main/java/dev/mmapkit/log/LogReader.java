@@ -55,8 +55,10 @@ public final class LogReader {
    * As {@link #poll(RecordHandler)}, at most {@code limit} records.
    *
    * @throws FileFormatException if a record fails its checksum or has an impossible length
+   * @throws dev.mmapkit.MmapkitException if the reader's position was deleted by retention
    */
   public int poll(RecordHandler handler, int limit) throws IOException {
+    log.checkNotDeleted(normalized(position));
     int count = 0;
     while (count < limit) {
       long p = normalized(position);

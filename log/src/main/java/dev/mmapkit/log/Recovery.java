@@ -48,7 +48,15 @@ final class Recovery {
     chunks.removeLeftovers();
     long claimed = meta.tail();
     long[] indices = chunks.existingIndices();
-    long first = indices.length == 0 ? 0 : indices[0];
+    if (indices.length > 0) meta.raiseFirstChunk(indices[0]);
+    // Retention raises the first chunk, then deletes in ascending order: finish what a crash cut.
+    long retained = meta.firstChunk();
+    int kept = 0;
+    while (kept < indices.length && indices[kept] < retained) {
+      java.nio.file.Files.deleteIfExists(chunks.path(indices[kept++]));
+    }
+    indices = java.util.Arrays.copyOfRange(indices, kept, indices.length);
+    long first = indices.length == 0 ? retained : indices[0];
     for (int i = 1; i < indices.length; i++) {
       if (indices[i] != indices[i - 1] + 1) {
         throw new FileFormatException(
