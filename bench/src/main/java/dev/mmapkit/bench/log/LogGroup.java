@@ -3,11 +3,19 @@ package dev.mmapkit.bench.log;
 import dev.mmapkit.bench.BenchGroup;
 import dev.mmapkit.bench.BenchSettings;
 import dev.mmapkit.bench.Comparison;
+import dev.mmapkit.log.AppendLog;
+import dev.mmapkit.log.LogConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
@@ -116,6 +124,80 @@ public final class LogGroup implements BenchGroup {
               stats.getMax()));
     }
     return rows;
+  }
+
+  /**
+   * Append-to-tailer latency across processes: this JVM appends 64-byte records holding {@code
+   * System.nanoTime()} taken just before the append, one every ~20 us; a spinning tailer in a child
+   * JVM subtracts it from its own clock when it sees the record. The figure therefore includes the
+   * append itself.
+   */
+  @Override
+  public List<Comparison> measureDirectly(boolean quick, BenchSettings settings) throws Exception {
+    int count = quick ? 50_000 : 200_000;
+    int warmup = count / 5;
+    Path dir = settings.dir().resolve("log-tailer");
+    AppendBenchmark.deleteTree(dir);
+    String jar =
+        Path.of(LogGroup.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String[] line;
+    try (AppendLog log = AppendLog.open(dir, LogConfig.defaults())) {
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  jar,
+                  TailerLatencyChild.class.getName(),
+                  dir.toString(),
+                  Long.toString(log.endPosition()),
+                  Integer.toString(count),
+                  Integer.toString(warmup))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+      if (!"READY".equals(out.readLine())) throw new IllegalStateException("tailer did not start");
+      byte[] record = new byte[64];
+      MemorySegment stamp = MemorySegment.ofArray(record);
+      for (int i = 0; i < count; i++) {
+        stamp.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, System.nanoTime());
+        log.append(record);
+        long until = System.nanoTime() + 20_000;
+        while (System.nanoTime() < until) Thread.onSpinWait();
+      }
+      String result = out.readLine();
+      child.waitFor(60, TimeUnit.SECONDS);
+      if (result == null || !result.startsWith("LATENCY ")) {
+        throw new IllegalStateException("tailer reported " + result);
+      }
+      line = result.split(" ");
+    } finally {
+      AppendBenchmark.deleteTree(dir);
+    }
+    double p50 = Double.parseDouble(line[1]);
+    findings.put(
+        "tailer-latency",
+        "other process, spinning: p50 "
+            + line[1]
+            + " ns, p99 "
+            + line[2]
+            + " ns, p99.9 "
+            + line[3]
+            + " ns, max "
+            + line[4]
+            + " ns ("
+            + (count - warmup)
+            + " records, one per ~20 us)");
+    return List.of(
+        Comparison.cost(
+            "tailer-p50-vs-goal",
+            p50,
+            1000,
+            "ns",
+            1.0,
+            "append start to a spinning tailer in another process; issue 5 asks for p50 <= 1 us"));
   }
 
   @Override
