@@ -60,7 +60,10 @@ public record LogStats(
       long[] indices = chunks.existingIndices();
       long disk = meta.size();
       for (long index : indices) disk += Files.size(chunks.path(index));
-      long first = (indices.length == 0 ? 0 : indices[0]) * chunkSize;
+      long retained =
+          (long)
+              LogMeta.LONG_HANDLE.getVolatile(meta.chunk(0), LogMetaDescriptor.FIRST_CHUNK_OFFSET);
+      long first = Math.max(retained, indices.length == 0 ? 0 : indices[0]) * chunkSize;
       return new LogStats(
           dir,
           chunkSize,

@@ -50,6 +50,9 @@ class RetentionTest {
       assertFalse(mappedHere(chunk(0)), "unmapped before deletion, so the disk is freed");
       assertEquals(3 * SMALL + LogChunkDescriptor.FIRST_RECORD_OFFSET, log.firstPosition());
       assertEquals(all.subList(3, 6), positions(log.reader()));
+      LogStats stats = LogStats.read(dir);
+      assertEquals(log.firstPosition(), stats.firstPosition());
+      assertEquals(log.endPosition(), stats.endPosition());
 
       var e = assertThrows(MmapkitException.class, () -> behind.poll((p, s) -> {}));
       assertTrue(e.getMessage().contains("deleted by retention"), e.getMessage());

@@ -26,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The {@code log} group: {@code AppendLog} append throughput against {@code FileChannel.write} in
  * 64 KiB batches, and single-append latency against the issue's bound.
  *
- * <p>Chronicle Queue is not compared here yet: it was not added to the bench module in the session
- * that wrote this group (see docs/performance.md).
+ * <p>Chronicle Queue (5.27ea0) runs beside it in forks with the {@code --add-opens} and {@code
+ * --add-exports} it needs on JDK 25 ({@link #CHRONICLE_FLAGS}); mmapkit's forks get none.
  */
 public final class LogGroup implements BenchGroup {
   private static final String PACKAGE = "dev.mmapkit.bench.log.";
@@ -56,6 +56,14 @@ public final class LogGroup implements BenchGroup {
             .warmupTime(time)
             .measurementIterations(iterations)
             .measurementTime(time)
+            .build(),
+        chronicle(settings)
+            .include(ChronicleAppendBenchmark.class.getName())
+            .include(ChronicleLatencyBenchmark.class.getName())
+            .warmupIterations(quick ? 1 : 2)
+            .warmupTime(time)
+            .measurementIterations(iterations)
+            .measurementTime(time)
             .build());
   }
 
@@ -65,6 +73,32 @@ public final class LogGroup implements BenchGroup {
         .shouldFailOnError(true)
         .jvmArgs(settings.forkJvmArgs().toArray(new String[0]));
   }
+
+  /** Chronicle Queue's forks: the opens and exports it needs on JDK 25, in bench only. */
+  private static ChainedOptionsBuilder chronicle(BenchSettings settings) {
+    List<String> args = new ArrayList<>(settings.forkJvmArgs());
+    args.addAll(CHRONICLE_FLAGS);
+    return new OptionsBuilder()
+        .forks(1)
+        .shouldFailOnError(true)
+        .jvmArgs(args.toArray(new String[0]));
+  }
+
+  static final List<String> CHRONICLE_FLAGS =
+      List.of(
+          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "-Dchronicle.analytics.disable=true",
+          "-Ddisable.resource.warning=true");
 
   @Override
   public List<Comparison> compare(Collection<RunResult> results) {
@@ -102,7 +136,51 @@ public final class LogGroup implements BenchGroup {
           Comparison.rate(
               "append1k-vs-goal", ours, 1.5, "GB/s", 1.0, "issue 5 asks for >= 1.5 GB/s"));
     }
+    RunResult chronicle64 = find(results, "ChronicleAppendBenchmark.append", "64");
+    if (log64 != null && chronicle64 != null) {
+      rows.add(
+          Comparison.rate(
+              "append-vs-chronicle",
+              log64.getPrimaryResult().getScore() / 1e6,
+              chronicle64.getPrimaryResult().getScore() / 1e6,
+              "M/s",
+              1.5,
+              "64 B, 1 thread; anchor Chronicle Queue 5.27ea0 writeBytes, same directory"));
+    }
+    RunResult chronicle1k = find(results, "ChronicleAppendBenchmark.append", "1024");
+    if (log1k != null && chronicle1k != null) {
+      rows.add(
+          Comparison.rate(
+              "append1k-vs-chronicle",
+              log1k.getPrimaryResult().getScore() * 1024 / 1e9,
+              chronicle1k.getPrimaryResult().getScore() * 1024 / 1e9,
+              "GB/s",
+              1.5,
+              "1 KiB, 1 thread; anchor Chronicle Queue 5.27ea0 writeBytes"));
+    }
     RunResult latency = find(results, "AppendLatencyBenchmark.append64", null);
+    RunResult chronicleLatency = find(results, "ChronicleLatencyBenchmark.append64", null);
+    if (latency != null && chronicleLatency != null) {
+      var ours = latency.getPrimaryResult().getStatistics();
+      var theirs = chronicleLatency.getPrimaryResult().getStatistics();
+      rows.add(
+          Comparison.cost(
+              "append-p999-vs-chronicle",
+              ours.getPercentile(99.9),
+              theirs.getPercentile(99.9),
+              "ns",
+              1.0,
+              "p99.9 of single 64 B appends, sampled by JMH"));
+      findings.put(
+          "chronicle-append64-latency",
+          String.format(
+              "p50 %.0f ns, p99 %.0f ns, p99.9 %.0f ns, p99.99 %.0f ns, max %.0f ns",
+              theirs.getPercentile(50),
+              theirs.getPercentile(99),
+              theirs.getPercentile(99.9),
+              theirs.getPercentile(99.99),
+              theirs.getMax()));
+    }
     if (latency != null) {
       var stats = latency.getPrimaryResult().getStatistics();
       rows.add(
