@@ -7,7 +7,6 @@ import dev.mmapkit.MappingOptions;
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.FileHeader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -46,8 +45,11 @@ final class ChunkFiles implements AutoCloseable {
   /** The highest chunk index handed to the background thread. */
   private final AtomicLong prepareRequested = new AtomicLong(-1);
 
+  /** Guards {@link #preparer}, apart from the mapping lock that a chunk creation holds for long. */
+  private final Object preparerLock = new Object();
+
   private ExecutorService preparer;
-  private boolean closed;
+  private volatile boolean closed;
 
   ChunkFiles(Path dir, long chunkSize, long logId, boolean syncDirectory, LongSupplier firstChunk) {
     this.dir = dir;
@@ -277,7 +279,7 @@ final class ChunkFiles implements AutoCloseable {
   private void requestPrepare(long index) {
     long seen = prepareRequested.get();
     if (index <= seen || !prepareRequested.compareAndSet(seen, index)) return;
-    synchronized (this) {
+    synchronized (preparerLock) {
       if (closed) return;
       if (preparer == null) {
         preparer =
@@ -303,7 +305,7 @@ final class ChunkFiles implements AutoCloseable {
                 LogChunkDescriptor.FIRST_RECORD_OFFSET,
                 chunkSize - LogChunkDescriptor.FIRST_RECORD_OFFSET);
       }
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+    } catch (IOException | RuntimeException e) {
       // The appender that reaches this chunk creates it itself and gets the error then.
       LOG.log(System.Logger.Level.DEBUG, "preparing chunk " + index + " of " + dir + " failed", e);
       prepareRequested.compareAndSet(index, index - 1);
@@ -313,7 +315,7 @@ final class ChunkFiles implements AutoCloseable {
   @Override
   public void close() throws IOException {
     ExecutorService p;
-    synchronized (this) {
+    synchronized (preparerLock) {
       if (closed) return;
       closed = true;
       p = preparer;
