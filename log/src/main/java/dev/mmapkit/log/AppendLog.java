@@ -55,7 +55,8 @@ import java.util.Optional;
  * call {@link #close()} while other threads append or read.
  */
 public final class AppendLog implements AutoCloseable {
-  private static final int MAX_STATE = Integer.MAX_VALUE;
+  /** Futex wake count: every tailer sleeping on the word. */
+  private static final int WAKE_ALL = Integer.MAX_VALUE;
 
   private final Path dir;
   private final LogMeta meta;
@@ -278,7 +279,7 @@ public final class AppendLog implements AutoCloseable {
     // Pairs with the tailer's increment before it sleeps: one of the two sees the other.
     VarHandle.fullFence();
     if (meta.waiters() > 0 && nativeAccess.isPresent()) {
-      nativeAccess.get().futexWake(chunk.asSlice(off, 4), MAX_STATE);
+      nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
     }
   }
 

@@ -12,8 +12,9 @@ import java.util.List;
  * @param end the recovered end: the position the next append claims from
  * @param claimedTail the tail recorded in {@code log.meta} before recovery: positions up to it had
  *     been claimed by appenders
- * @param cutBytes bytes between {@code end} and the furthest claimed position that held no whole
- *     record (a record being written when its process died) and were zeroed
+ * @param cutBytes bytes after {@code end} that held data but no whole record (a record being
+ *     written when its process died) and were zeroed, counted from the first to the last non-zero
+ *     byte of each 64 KiB block
  * @param cutReason why the record at {@code end} was not accepted, or empty if the log ended
  *     cleanly
  * @param skipped ranges inside the log that held no whole record but were followed by whole records
