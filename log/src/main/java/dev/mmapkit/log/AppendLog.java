@@ -71,6 +71,7 @@ public final class AppendLog implements AutoCloseable {
   private final int maxPayload;
   private volatile boolean closed;
   private volatile boolean prepared;
+  private final GroupSync groupSync;
 
   private AppendLog(
       Path dir,
@@ -89,6 +90,7 @@ public final class AppendLog implements AutoCloseable {
     this.shift = Long.numberOfTrailingZeros(chunkSize);
     this.mask = chunkSize - 1;
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
+    this.groupSync = new GroupSync(chunks, chunkSize);
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -274,7 +276,7 @@ public final class AppendLog implements AutoCloseable {
     switch (durability) {
       case NONE -> {}
       case WRITE_START -> chunks.file(position >>> shift).startWriteBack(off, aligned);
-      case SYNC -> chunks.file(position >>> shift).force(off, aligned);
+      case SYNC -> groupSync.sync(position, aligned);
     }
     // Pairs with the tailer's increment before it sleeps: one of the two sees the other.
     VarHandle.fullFence();
@@ -411,6 +413,10 @@ public final class AppendLog implements AutoCloseable {
   /** This handle's durability mode. */
   public Durability durability() {
     return durability;
+  }
+
+  GroupSync groupSync() {
+    return groupSync;
   }
 
   ChunkFiles chunks() {

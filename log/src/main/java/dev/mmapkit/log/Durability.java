@@ -28,7 +28,8 @@ public enum Durability {
    * written to the device and waited for ({@code msync(MS_SYNC)} of the page-aligned range, which
    * on Linux is an {@code fdatasync} of that range), and a new chunk file's directory entry is
    * synced when the chunk is created. A returned append survives a machine crash. Cost: the
-   * device's write latency per append; concurrent appenders each sync their own range.
+   * device's write latency per append; appenders of one process that finish while a sync runs share
+   * the next one (group commit), appenders in different processes sync separately.
    */
   SYNC
 }

@@ -206,6 +206,37 @@ class AppendLogTest {
   }
 
   @Test
+  void concurrentSyncAppendsShareMsyncs() throws Exception {
+    int threads = 4;
+    int perThread = 200;
+    try (AppendLog log = AppendLog.open(dir, new LogConfig(1L << 20, Durability.SYNC))) {
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) log.append(new byte[100]);
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : done) f.get(120, TimeUnit.SECONDS);
+      pool.shutdown();
+      long syncs = log.groupSync().syncs();
+      System.out.println(
+          "group sync: " + syncs + " msyncs for " + threads * perThread + " appends");
+      // Each msync waits for the device, so appenders finishing meanwhile share the next one.
+      assertTrue(syncs > 0 && syncs < threads * perThread, syncs + " syncs for 800 appends");
+      List<Long> positions = new ArrayList<>();
+      readAll(log, positions);
+      assertEquals(threads * perThread, positions.size());
+    }
+  }
+
+  @Test
   void aTailerInAnotherThreadWaitsAndSeesEveryRecord() throws Exception {
     int count = 5_000;
     try (AppendLog log = AppendLog.open(dir, new LogConfig(SMALL, Durability.NONE))) {
