@@ -2,6 +2,7 @@
 module dev.mmapkit.cli {
   requires dev.mmapkit.core;
   requires dev.mmapkit.ipc;
+  requires dev.mmapkit.log;
   requires info.picocli;
 
   opens dev.mmapkit.cli to

@@ -2,6 +2,7 @@ package dev.mmapkit.bench;
 
 import dev.mmapkit.bench.core.CoreGroup;
 import dev.mmapkit.bench.ipc.IpcGroup;
+import dev.mmapkit.bench.log.LogGroup;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class BenchMain {
   static {
     GROUPS.put("core", CoreGroup::new);
     GROUPS.put("ipc", IpcGroup::new);
+    GROUPS.put("log", LogGroup::new);
   }
 
   private BenchMain() {}

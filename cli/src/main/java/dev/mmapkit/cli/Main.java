@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code mmapkit} command: {@code bench}, {@code residency}, {@code warm}, {@code evict} and
- * {@code ipc stat}.
+ * The {@code mmapkit} command: {@code bench}, {@code residency}, {@code warm}, {@code evict},
+ * {@code ipc stat} and {@code log stat|tail}.
  *
  * <p>Exit codes: 0 on success, 2 for a usage error (reported by picocli with the usage help), 1 for
  * a runtime error (one line on stderr, {@code mmapkit: <message>}; the stack trace too with {@code
@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       WarmCommand.class,
       EvictCommand.class,
       IpcCommand.class,
+      LogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,80 @@
+package dev.mmapkit.cli;
+
+import dev.mmapkit.log.AppendLog;
+import dev.mmapkit.log.LogConfig;
+import dev.mmapkit.log.LogReader;
+import dev.mmapkit.log.LogStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mmapkit log tail DIR}: prints records (position, length, the first bytes) from a position,
+ * and with {@code --follow} keeps printing as they are appended.
+ *
+ * <p><b>NOTE</b>: it opens the log like any reader, so if no other process has the log open,
+ * recovery runs first (and may cut a torn last record).
+ */
+@Command(
+    name = "tail",
+    description = "Print a log's records: position, length and the first bytes of each.")
+final class LogTailCommand implements Callable<Integer> {
+  private static final int PREVIEW = 32;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The log directory.")
+  Path dir;
+
+  @Option(
+      names = "--from",
+      paramLabel = "POS",
+      description = "Start at this record position (default: the first record).")
+  Long from;
+
+  @Option(names = "--follow", description = "Keep printing records as they are appended.")
+  boolean follow;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    LogStats.read(dir); // refuses a directory that holds no log instead of creating one
+    PrintWriter out = spec.commandLine().getOut();
+    try (AppendLog log = AppendLog.open(dir, LogConfig.defaults())) {
+      LogReader reader = from == null ? log.reader() : log.tailer(from);
+      while (true) {
+        reader.poll(
+            (position, payload) ->
+                out.println(position + "\t" + payload.byteSize() + "\t" + preview(payload)));
+        out.flush();
+        if (!follow) break;
+        reader.await(1, TimeUnit.SECONDS);
+      }
+    }
+    return 0;
+  }
+
+  /** The first bytes as text if they are printable ASCII, else as hex. */
+  static String preview(MemorySegment payload) {
+    int n = (int) Math.min(PREVIEW, payload.byteSize());
+    byte[] b = payload.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+    boolean text = true;
+    for (byte x : b) text &= x >= 0x20 && x < 0x7F;
+    StringBuilder s = new StringBuilder();
+    if (text) {
+      s.append('"').append(new String(b, java.nio.charset.StandardCharsets.US_ASCII)).append('"');
+    } else {
+      for (byte x : b) s.append(String.format("%02x", x));
+    }
+    if (payload.byteSize() > n) s.append("...");
+    return s.toString();
+  }
+}

@@ -1,0 +1,454 @@
+package dev.mmapkit.log;
+
+import static dev.mmapkit.log.LogChunkDescriptor.FIRST_RECORD_OFFSET;
+import static dev.mmapkit.log.LogChunkDescriptor.HEADER_SIZE;
+
+import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
+import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.NativeAccess;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An append-only log of records in a directory of memory-mapped chunk files, appended to by many
+ * threads and processes at once and read, while it grows, by readers in any process.
+ *
+ * {@snippet :
+ * try (AppendLog log = AppendLog.open(Path.of("events"), LogConfig.defaults())) {
+ *   long position = log.append("hello".getBytes());
+ *   LogReader reader = log.reader();
+ *   reader.poll((pos, payload) -> System.out.println(pos + ": " + payload.byteSize() + " bytes"));
+ * }
+ * }
+ *
+ * <h2>How it works</h2>
+ *
+ * An append claims space by moving the tail in {@code log.meta} forward with a compare-and-set
+ * (shared by all processes), writes the record (length, CRC32C, payload) into the mapped chunk and
+ * publishes it by storing its state word last, with release semantics: a reader never sees a
+ * partial record. Positions are 64-bit and global across chunks; a record never straddles two
+ * chunks. A background thread creates the next chunk (every block reserved with {@code
+ * posix_fallocate}) and pre-faults it before the appenders reach it, so an append costs a copy and
+ * a checksum, not a page fault, a file creation or a remap. See {@link LogChunkDescriptor} for the
+ * format and {@link Durability} for what an append promises.
+ *
+ * <h2>Recovery</h2>
+ *
+ * The first {@code open} of a log when no process has it open (after a clean close or a crash)
+ * checks every chunk header and record, cuts the log after the last whole record, and reports what
+ * it found in {@link #recoveryReport()}.
+ *
+ * <p><b>NOTE</b>: while processes have the log open, an appender that dies between claiming and
+ * committing leaves a hole that readers wait at; the hole is repaired (skipped) by the next
+ * recovery, when every process has closed the log.
+ *
+ * <h2>Threads</h2>
+ *
+ * All methods may be called from any thread; {@link LogReader}s are for one thread each. Do not
+ * call {@link #close()} while other threads append or read.
+ */
+public final class AppendLog implements AutoCloseable {
+  /** Futex wake count: every tailer sleeping on the word. */
+  private static final int WAKE_ALL = Integer.MAX_VALUE;
+
+  private final Path dir;
+  private final LogMeta meta;
+  private final ChunkFiles chunks;
+  private final DirectoryLock lock;
+  private final RecoveryReport recovery;
+  private final Durability durability;
+  private final Optional<NativeAccess> nativeAccess = NativeAccess.get();
+  private final long chunkSize;
+  private final int shift;
+  private final long mask;
+  private final int maxPayload;
+  private volatile boolean closed;
+  private volatile boolean prepared;
+  private final GroupSync groupSync;
+
+  private AppendLog(
+      Path dir,
+      LogMeta meta,
+      ChunkFiles chunks,
+      DirectoryLock lock,
+      RecoveryReport recovery,
+      Durability durability) {
+    this.dir = dir;
+    this.meta = meta;
+    this.chunks = chunks;
+    this.lock = lock;
+    this.recovery = recovery;
+    this.durability = durability;
+    this.chunkSize = meta.chunkSize();
+    this.shift = Long.numberOfTrailingZeros(chunkSize);
+    this.mask = chunkSize - 1;
+    this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
+    this.groupSync = new GroupSync(chunks, chunkSize);
+  }
+
+  /** Prepares the chunks the next appends go to, in the background, on the first append. */
+  private void prepareOnFirstAppend() {
+    if (prepared) return;
+    prepared = true;
+    chunks.prepareAhead(meta.tail() >>> shift);
+  }
+
+  /**
+   * Opens the log in {@code dir}, creating the directory and an empty log if there is none. If no
+   * other process (and no other {@code AppendLog} of this process) has the log open, recovers it
+   * first.
+   *
+   * @param config the chunk size (used only when the log is created; an existing log keeps its own)
+   *     and this handle's durability mode
+   * @throws FileFormatException if {@code log.meta} or a chunk file is damaged, truncated, from
+   *     another log, or a chunk in the middle is missing; the message names the file
+   * @throws java.nio.file.AccessDeniedException if a file or the directory cannot be opened for
+   *     writing
+   * @throws DiskFullException if the small meta file cannot be reserved
+   */
+  public static AppendLog open(Path dir, LogConfig config) throws IOException {
+    Objects.requireNonNull(config, "config");
+    LogMeta meta = LogMeta.openOrCreate(dir, config.chunkSize());
+    ChunkFiles chunks =
+        new ChunkFiles(
+            dir,
+            meta.chunkSize(),
+            meta.logId(),
+            config.durability() == Durability.SYNC,
+            meta::firstChunk);
+    try {
+      RecoveryReport[] report = {RecoveryReport.notRun()};
+      DirectoryLock lock =
+          DirectoryLock.acquire(dir, () -> report[0] = new Recovery(chunks, meta).run());
+      return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
+    } catch (IOException | RuntimeException e) {
+      try {
+        chunks.close();
+        meta.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Appends a record and returns its position. Costs a copy of the payload, its CRC32C, one
+   * compare-and-set on the shared tail, and what the {@link Durability} mode adds.
+   *
+   * @throws IllegalArgumentException if the payload is larger than {@link #maxPayload()}
+   * @throws DiskFullException naming the log directory and the free space if the next chunk cannot
+   *     be reserved; nothing already appended is affected and appending may be retried
+   */
+  public long append(byte[] payload) throws IOException {
+    return append(payload, 0, payload.length);
+  }
+
+  /**
+   * Appends {@code payload[offset, offset + length)}.
+   *
+   * @see #append(byte[])
+   */
+  public long append(byte[] payload, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, payload.length);
+    int frame = frameLength(length);
+    long position = claimPosition(frame);
+    MemorySegment chunk = chunks.mapped(position >>> shift);
+    long off = position & mask;
+    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+    MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
+    chunk.set(
+        LogMeta.INT,
+        off + LogChunkDescriptor.CHECKSUM_OFFSET,
+        RecordChecksum.of(position, frame, payload, offset, length));
+    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
+    return position;
+  }
+
+  /**
+   * Appends the bytes of {@code payload}.
+   *
+   * @see #append(byte[])
+   */
+  public long append(MemorySegment payload) throws IOException {
+    if (payload.byteSize() > maxPayload) throw tooLarge(payload.byteSize());
+    int length = (int) payload.byteSize();
+    int frame = frameLength(length);
+    long position = claimPosition(frame);
+    MemorySegment chunk = chunks.mapped(position >>> shift);
+    long off = position & mask;
+    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+    MemorySegment.copy(payload, 0, chunk, off + HEADER_SIZE, length);
+    chunk.set(
+        LogMeta.INT,
+        off + LogChunkDescriptor.CHECKSUM_OFFSET,
+        RecordChecksum.of(position, frame, payload));
+    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
+    return position;
+  }
+
+  /**
+   * Claims space for a record of {@code length} bytes to be written in place (zero-copy) and then
+   * {@link LogClaim#commit committed} or {@link LogClaim#abort aborted}. Readers stop at the claim
+   * until then, so commit promptly.
+   *
+   * @throws IllegalArgumentException if {@code length} is larger than {@link #maxPayload()}
+   * @throws DiskFullException as for {@link #append(byte[])}
+   */
+  public LogClaim claim(int length) throws IOException {
+    int frame = frameLength(length);
+    long position = claimPosition(frame);
+    MemorySegment chunk = chunks.mapped(position >>> shift);
+    long off = position & mask;
+    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+    return new LogClaim(this, chunk, position, frame);
+  }
+
+  /** The largest payload one record can hold: the chunk size less the chunk and record headers. */
+  public int maxPayload() {
+    return maxPayload;
+  }
+
+  private int frameLength(int length) {
+    if (length < 0 || length > maxPayload) throw tooLarge(length);
+    return HEADER_SIZE + length;
+  }
+
+  private IllegalArgumentException tooLarge(long length) {
+    return new IllegalArgumentException(
+        "record of "
+            + length
+            + " bytes; the largest a log with "
+            + chunkSize
+            + "-byte chunks holds is "
+            + maxPayload);
+  }
+
+  /**
+   * Moves the shared tail past a record of {@code frame} bytes and returns the record's position,
+   * with its chunk mapped. A record that does not fit in the current chunk goes to the start of the
+   * next, and its claimer fills the rest of the current chunk with a padding record. The chunk is
+   * mapped (created, if need be) before the tail moves, so a full disk fails the append without
+   * claiming anything.
+   */
+  private long claimPosition(int frame) throws IOException {
+    if (closed) throw new IllegalStateException("log " + dir + " is closed");
+    if (!prepared) prepareOnFirstAppend();
+    long aligned = LogChunkDescriptor.alignedLength(frame);
+    while (true) {
+      long tail = meta.tail();
+      long chunkStart = tail & ~mask;
+      long offset = tail & mask;
+      long position;
+      long padding = -1;
+      if (offset < FIRST_RECORD_OFFSET) {
+        position = chunkStart + FIRST_RECORD_OFFSET;
+      } else if (offset + aligned <= chunkSize) {
+        position = tail;
+      } else {
+        padding = tail;
+        position = chunkStart + chunkSize + FIRST_RECORD_OFFSET;
+      }
+      chunks.forWrite(position >>> shift);
+      if (padding >= 0) chunks.forWrite(padding >>> shift);
+      if (meta.casTail(tail, position + aligned)) {
+        if (padding >= 0) {
+          MemorySegment chunk = chunks.mapped(padding >>> shift);
+          publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
+        }
+        return position;
+      }
+    }
+  }
+
+  /** Stores the state word last (release), then makes it durable and wakes sleeping tailers. */
+  void publish(MemorySegment chunk, long position, int type, int frame) throws IOException {
+    long off = position & mask;
+    LogMeta.INT_HANDLE.setRelease(chunk, off, LogChunkDescriptor.state(type, frame));
+    long aligned = LogChunkDescriptor.alignedLength(frame);
+    switch (durability) {
+      case NONE -> {}
+      case WRITE_START -> chunks.file(position >>> shift).startWriteBack(off, aligned);
+      case SYNC -> groupSync.sync(position, aligned);
+    }
+    // Pairs with the tailer's increment before it sleeps: one of the two sees the other.
+    VarHandle.fullFence();
+    if (meta.waiters() > 0 && nativeAccess.isPresent()) {
+      nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
+    }
+  }
+
+  /** A reader from the first record of the log. */
+  public LogReader reader() {
+    return new LogReader(this, firstPosition());
+  }
+
+  /**
+   * A reader from {@code position}, which must be a record's position (as returned by {@link
+   * #append}), the end of the log ({@link #endPosition()}), or {@link #firstPosition()}.
+   */
+  public LogReader tailer(long position) {
+    if (position < firstPosition()) {
+      throw new IllegalArgumentException(
+          "position " + position + " is before the first record (" + firstPosition() + ")");
+    }
+    return new LogReader(this, position);
+  }
+
+  /**
+   * Reads the record at {@code position}, if it is committed, without copying.
+   *
+   * @return {@code true} if {@code handler} was called, {@code false} if there is no committed
+   *     record at {@code position} (not yet written, or past the end)
+   * @throws FileFormatException if the record there fails its checksum, or {@code position} is not
+   *     a record's position
+   */
+  public boolean read(long position, RecordHandler handler) throws IOException {
+    checkNotDeleted(position);
+    if ((position & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
+      throw new IllegalArgumentException("not a record position: " + position);
+    }
+    if ((position & mask) < FIRST_RECORD_OFFSET) return false;
+    MemorySegment chunk = chunks.forRead(position >>> shift);
+    if (chunk == null) return false;
+    int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, position & mask);
+    if (state == 0 || LogChunkDescriptor.type(state) != LogChunkDescriptor.TYPE_DATA) return false;
+    handler.onRecord(position, checkedPayload(chunk, position, state));
+    return true;
+  }
+
+  /** The payload of the committed data record at {@code position}, checksum verified. */
+  MemorySegment checkedPayload(MemorySegment chunk, long position, int state)
+      throws FileFormatException {
+    long off = position & mask;
+    int frame = LogChunkDescriptor.frameLength(state);
+    if (frame < HEADER_SIZE || off + frame > chunkSize) {
+      throw new FileFormatException(
+          chunks.path(position >>> shift),
+          "record at position " + position + " has impossible length " + frame);
+    }
+    MemorySegment payload = chunk.asSlice(off + HEADER_SIZE, frame - HEADER_SIZE);
+    int stored = chunk.get(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET);
+    if (stored != RecordChecksum.of(position, frame, payload)) {
+      throw new FileFormatException(
+          chunks.path(position >>> shift),
+          "record at position " + position + " fails its checksum: corrupted, or not a record");
+    }
+    return payload.asReadOnly();
+  }
+
+  /** The position of the first record: the start of the first chunk retention kept. */
+  public long firstPosition() {
+    return meta.firstChunk() * chunkSize + FIRST_RECORD_OFFSET;
+  }
+
+  /** Throws the retention error if {@code position} lies in a deleted chunk. */
+  void checkNotDeleted(long position) throws MmapkitException {
+    long first = meta.firstChunk();
+    if ((position >>> shift) < first) throw chunks.deleted(position >>> shift, first);
+  }
+
+  /**
+   * Deletes every chunk file that lies wholly before {@code position} (never the chunk the next
+   * append goes to), after unmapping them here. Other processes unmap them when they next move to a
+   * new chunk; until then the kernel keeps a deleted chunk's blocks for them. Readers positioned in
+   * a deleted chunk get an {@link MmapkitException} saying where the log now starts.
+   *
+   * <p>Cost: a directory listing, one unmap and one unlink per deleted chunk.
+   *
+   * @return how many chunk files were deleted
+   */
+  public int deleteBefore(long position) throws IOException {
+    long index = Math.min(position, meta.tail()) >>> shift;
+    long first = meta.raiseFirstChunk(index);
+    chunks.unmapBelow(first);
+    int deleted = 0;
+    for (long i : chunks.existingIndices()) {
+      if (i < first && Files.deleteIfExists(chunks.path(i))) deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the oldest chunks so that at most {@code maxBytes} of the log before its end, plus the
+   * part of one chunk, remain; see {@link #deleteBefore}.
+   *
+   * @return how many chunk files were deleted
+   */
+  public int retainLast(long maxBytes) throws IOException {
+    if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must be >= 0: " + maxBytes);
+    return deleteBefore(Math.max(0, meta.tail() - maxBytes));
+  }
+
+  /**
+   * The end of the claimed space: where the next append goes (or the start of the next chunk).
+   * Records below it may still be being written.
+   */
+  public long endPosition() {
+    return meta.tail();
+  }
+
+  /** What recovery found when this log was opened. */
+  public RecoveryReport recoveryReport() {
+    return recovery;
+  }
+
+  /** The log's directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** The size of each chunk file. */
+  public long chunkSize() {
+    return chunkSize;
+  }
+
+  /** This handle's durability mode. */
+  public Durability durability() {
+    return durability;
+  }
+
+  GroupSync groupSync() {
+    return groupSync;
+  }
+
+  ChunkFiles chunks() {
+    return chunks;
+  }
+
+  LogMeta meta() {
+    return meta;
+  }
+
+  Optional<NativeAccess> nativeAccess() {
+    return nativeAccess;
+  }
+
+  /**
+   * Unmaps every chunk and releases this handle's share of the directory lock. Payload views handed
+   * out before become invalid.
+   */
+  @Override
+  public void close() throws IOException {
+    if (closed) return;
+    closed = true;
+    try {
+      chunks.close();
+      meta.close();
+    } finally {
+      lock.release();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AppendLog[" + dir + "]";
+  }
+}

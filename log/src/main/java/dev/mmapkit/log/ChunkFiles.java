@@ -1,0 +1,346 @@
+package dev.mmapkit.log;
+
+import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
+import dev.mmapkit.MappedFile;
+import dev.mmapkit.MappingOptions;
+import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.FileHeader;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The chunk files of one log as this process has mapped them: looked up by index without locking,
+ * mapped (and validated) on first use, created when an appender needs one, and prepared ahead of
+ * the appenders by a background thread (created with every block reserved, then pre-faulted) so
+ * that an append does not wait on a file creation, a mapping or a page fault.
+ */
+final class ChunkFiles implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ChunkFiles.class.getName());
+
+  private final Path dir;
+  private final long chunkSize;
+  private final long logId;
+  private final boolean syncDirectory;
+  private final LongSupplier firstChunk;
+
+  /** Mapped chunks by index; null where not mapped yet. Replaced under the lock, never mutated. */
+  private volatile MemorySegment[] segments = new MemorySegment[0];
+
+  private volatile MappedFile[] files = new MappedFile[0];
+
+  /** The highest chunk index handed to the background thread. */
+  private final AtomicLong prepareRequested = new AtomicLong(-1);
+
+  /** Guards {@link #preparer}, apart from the mapping lock that a chunk creation holds for long. */
+  private final Object preparerLock = new Object();
+
+  private ExecutorService preparer;
+  private volatile boolean closed;
+
+  ChunkFiles(Path dir, long chunkSize, long logId, boolean syncDirectory, LongSupplier firstChunk) {
+    this.dir = dir;
+    this.firstChunk = firstChunk;
+    this.chunkSize = chunkSize;
+    this.logId = logId;
+    this.syncDirectory = syncDirectory;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Path path(long index) {
+    return dir.resolve(LogChunkDescriptor.fileName(index));
+  }
+
+  /** The mapped chunk {@code index}, or null if this process has not mapped it. Lock-free. */
+  MemorySegment mapped(long index) {
+    MemorySegment[] s = segments;
+    return index < s.length ? s[(int) index] : null;
+  }
+
+  /** The file behind a mapped chunk. */
+  MappedFile file(long index) {
+    return files[(int) index];
+  }
+
+  /**
+   * Chunk {@code index} for writing: mapped already, else opened, else created here (the slow path
+   * the background thread normally takes first). Also asks the background thread to prepare the
+   * next chunk.
+   *
+   * @throws DiskFullException naming the log directory if a new chunk cannot be reserved
+   */
+  MemorySegment forWrite(long index) throws IOException {
+    MemorySegment s = mapped(index);
+    if (s == null) s = map(index, true);
+    if (index >= prepareRequested.get()) requestPrepare(index + 1);
+    return s;
+  }
+
+  /** Chunk {@code index} for reading, or null if it does not exist yet. */
+  MemorySegment forRead(long index) throws IOException {
+    MemorySegment s = mapped(index);
+    return s != null ? s : map(index, false);
+  }
+
+  /** The indices of the chunk files in the directory, sorted. */
+  long[] existingIndices() throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.mapToLong(p -> LogChunkDescriptor.indexOf(p.getFileName().toString()))
+          .filter(i -> i >= 0)
+          .sorted()
+          .toArray();
+    }
+  }
+
+  /** Removes chunk files a crashed process left half-created. */
+  void removeLeftovers() throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) list::iterator) {
+        if (p.getFileName().toString().contains(".chunk.tmp-")) Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private synchronized MemorySegment map(long index, boolean create) throws IOException {
+    if (closed) throw new IllegalStateException("log " + dir + " is closed");
+    MemorySegment s = mapped(index);
+    if (s != null) return s;
+    if (index > Integer.MAX_VALUE - 1) throw new IllegalStateException("chunk index " + index);
+    long first = firstChunk.getAsLong();
+    if (index < first) throw deleted(index, first);
+    // Moving to a new chunk is when this process lets go of the chunks retention deleted.
+    unmapBelow(first);
+    Path path = path(index);
+    if (create && !Files.exists(path)) createFile(index, path);
+    MappedFile file;
+    try {
+      file = MappedFile.open(path, MappingOptions.readWrite().withChunkSize(chunkSize));
+    } catch (NoSuchFileException e) {
+      if (create) throw e;
+      return null;
+    }
+    try {
+      validate(file, index);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+    int i = (int) index;
+    MemorySegment[] newSegments = Arrays.copyOf(segments, Math.max(segments.length, i + 1));
+    MappedFile[] newFiles = Arrays.copyOf(files, newSegments.length);
+    newSegments[i] = file.chunk(0);
+    newFiles[i] = file;
+    files = newFiles;
+    segments = newSegments;
+    return newSegments[i];
+  }
+
+  MmapkitException deleted(long index, long first) {
+    return new MmapkitException(
+        dir,
+        "chunk "
+            + LogChunkDescriptor.fileName(index)
+            + " was deleted by retention; the log now starts at chunk "
+            + LogChunkDescriptor.fileName(first)
+            + " (position "
+            + (first * chunkSize + LogChunkDescriptor.FIRST_RECORD_OFFSET)
+            + ")");
+  }
+
+  private void validate(MappedFile file, long index) throws IOException {
+    Path path = file.path();
+    if (file.size() != chunkSize) {
+      throw new FileFormatException(
+          path,
+          "chunk is "
+              + file.size()
+              + " bytes but this log's chunks are "
+              + chunkSize
+              + " bytes: truncated or damaged");
+    }
+    FileHeader header =
+        FileHeader.readFrom(
+            file.chunk(0), path, LogChunkDescriptor.KIND, LogChunkDescriptor.VERSION);
+    if (header.parameters().length <= LogChunkDescriptor.PARAM_LOG_ID) {
+      throw new FileFormatException(path, "chunk header has too few layout parameters");
+    }
+    long id = header.parameter(LogChunkDescriptor.PARAM_LOG_ID);
+    if (id != logId) {
+      throw new FileFormatException(
+          path,
+          "chunk belongs to another log (log id "
+              + Long.toHexString(id)
+              + ", this log is "
+              + Long.toHexString(logId)
+              + ")");
+    }
+    if (header.parameter(LogChunkDescriptor.PARAM_CHUNK_INDEX) != index) {
+      throw new FileFormatException(
+          path,
+          "chunk header says it is chunk "
+              + header.parameter(LogChunkDescriptor.PARAM_CHUNK_INDEX)
+              + ", its name says "
+              + index
+              + ": renamed or copied");
+    }
+    if (header.parameter(LogChunkDescriptor.PARAM_CHUNK_SIZE) != chunkSize) {
+      throw new FileFormatException(
+          path,
+          "chunk header says "
+              + header.parameter(LogChunkDescriptor.PARAM_CHUNK_SIZE)
+              + "-byte chunks, the log has "
+              + chunkSize);
+    }
+  }
+
+  /**
+   * Creates the chunk under a temporary name and links it into place, so no process ever opens a
+   * chunk whose blocks or header are not there yet, and two processes racing to create it agree on
+   * one file.
+   */
+  private void createFile(long index, Path path) throws IOException {
+    Path tmp =
+        dir.resolve(
+            LogChunkDescriptor.fileName(index)
+                + ".tmp-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + System.nanoTime());
+    try {
+      try (MappedFile file =
+          MappedFile.create(tmp, chunkSize, MappingOptions.readWrite().withChunkSize(chunkSize))) {
+        FileHeader.createdNow(
+                LogChunkDescriptor.KIND, LogChunkDescriptor.VERSION, chunkSize, index, logId)
+            .writeTo(file.chunk(0));
+        if (syncDirectory) file.force(0, FileHeader.SIZE);
+      } catch (DiskFullException e) {
+        throw new DiskFullException(dir, e.requestedBytes(), e.usableBytes(), e);
+      }
+      try {
+        Files.createLink(path, tmp);
+      } catch (FileAlreadyExistsException e) {
+        return; // another process created it first: use theirs
+      }
+      if (syncDirectory) syncDirectory();
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private void syncDirectory() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  /**
+   * Unmaps the chunks below {@code index} that this process has mapped. Payload views of them
+   * become invalid: a later access throws {@code IllegalStateException}.
+   */
+  synchronized void unmapBelow(long index) throws IOException {
+    MappedFile[] f = files;
+    long end = Math.min(index, f.length);
+    boolean any = false;
+    for (int i = 0; i < end; i++) any |= f[i] != null;
+    if (!any) return;
+    MemorySegment[] newSegments = segments.clone();
+    MappedFile[] newFiles = f.clone();
+    for (int i = 0; i < end; i++) {
+      newSegments[i] = null;
+      newFiles[i] = null;
+    }
+    segments = newSegments;
+    files = newFiles;
+    for (int i = 0; i < end; i++) if (f[i] != null) f[i].close();
+  }
+
+  /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */
+  void prepareAhead(long index) {
+    requestPrepare(index);
+    requestPrepare(index + 1);
+  }
+
+  private void requestPrepare(long index) {
+    long seen = prepareRequested.get();
+    if (index <= seen || !prepareRequested.compareAndSet(seen, index)) return;
+    synchronized (preparerLock) {
+      if (closed) return;
+      if (preparer == null) {
+        preparer =
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "mmapkit-log-prepare " + dir.getFileName());
+                  t.setDaemon(true);
+                  return t;
+                });
+      }
+      preparer.execute(() -> prepare(index));
+    }
+  }
+
+  /** Creates (if needed), maps and pre-faults chunk {@code index}; failures are retried in-line. */
+  private void prepare(long index) {
+    try {
+      boolean fresh = mapped(index) == null;
+      map(index, true);
+      if (fresh) {
+        file(index)
+            .prefaultForWrite(
+                LogChunkDescriptor.FIRST_RECORD_OFFSET,
+                chunkSize - LogChunkDescriptor.FIRST_RECORD_OFFSET);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The appender that reaches this chunk creates it itself and gets the error then.
+      LOG.log(System.Logger.Level.DEBUG, "preparing chunk " + index + " of " + dir + " failed", e);
+      prepareRequested.compareAndSet(index, index - 1);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    ExecutorService p;
+    synchronized (preparerLock) {
+      if (closed) return;
+      closed = true;
+      p = preparer;
+    }
+    if (p != null) {
+      p.shutdownNow();
+      try {
+        p.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    IOException failure = null;
+    synchronized (this) {
+      for (MappedFile f : files) {
+        if (f == null) continue;
+        try {
+          f.close();
+        } catch (IOException e) {
+          if (failure == null) failure = e;
+        }
+      }
+      files = new MappedFile[0];
+      segments = new MemorySegment[0];
+    }
+    if (failure != null) throw failure;
+  }
+}
