@@ -30,7 +30,13 @@ public record RecoveryReport(
     String cutReason,
     List<Skipped> skipped) {
 
-  /** A range recovery marked as aborted. */
+  /**
+   * A range recovery marked as aborted (or as padding, up to a chunk end).
+   *
+   * @param position where the range starts
+   * @param length its length in bytes
+   * @param reason what was found at {@code position} instead of a whole record
+   */
   public record Skipped(long position, long length, String reason) {}
 
   /** The compact constructor copies {@code skipped}. */
