@@ -2,6 +2,7 @@ package dev.mmapkit.ipc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mmapkit.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;

@@ -3,6 +3,7 @@ package dev.mmapkit.log;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mmapkit.testkit.ChildJvm;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ class PermissionTest {
     }
     List<String> command =
         new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-    command.addAll(ChildJvm.command(PermissionChild.class, log.toString()));
+    command.addAll(
+        ChildJvm.command(PermissionChild.class, ChildJvm.DEFAULT_OPTIONS, log.toString()));
     // nobody cannot read the local Maven repository: give the child copies of the jars
     Path jars = Files.createDirectories(dir.resolve("jars"));
     List<String> classPath = new ArrayList<>();

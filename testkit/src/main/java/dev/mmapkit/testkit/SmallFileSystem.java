@@ -1,14 +1,15 @@
-package dev.mmapkit.log;
+package dev.mmapkit.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A size-limited tmpfs mounted for one test, to make a disk fill up for real. Needs root. */
-record SmallFileSystem(Path root) implements AutoCloseable {
+public record SmallFileSystem(Path root) implements AutoCloseable {
 
-  /** Mounts a tmpfs of {@code size} (e.g. "4m") at {@code root}, or returns null if not root. */
-  static SmallFileSystem mount(Path root, String size) throws IOException, InterruptedException {
+  /** Mounts a tmpfs of {@code size} (e.g. "1m") at {@code root}, or returns null if not root. */
+  public static SmallFileSystem mount(Path root, String size)
+      throws IOException, InterruptedException {
     if (!ChildJvm.isRoot()) return null;
     Files.createDirectories(root);
     run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", root.toString());
