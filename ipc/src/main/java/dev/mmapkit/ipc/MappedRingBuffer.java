@@ -27,6 +27,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   private static final long UNAWAITED_PARK_NANOS = 50_000;
   private static final int HEARTBEAT_EVERY_READS = 256;
+  private static final long SLEEP_GRACE_NANOS = 10_000_000;
 
   final MappedFile file;
   final MemorySegment meta;
@@ -47,6 +48,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private long stuckSinceNanos;
   private volatile long claimTimeoutNanos = Duration.ofSeconds(1).toNanos();
   private long lastSweepNanos = System.nanoTime();
+  private long sleepEnabledSinceNanos;
 
   MappedRingBuffer(MappedFile file, long capacity) {
     this.file = file;
@@ -177,9 +179,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   private void wakeConsumerIfWaiting() {
-    // One load when nobody sleeps. The tail was advanced with a volatile store or CAS before
-    // this volatile load, and a consumer registers as a waiter before its last look at the tail:
-    // so either we see the waiter or it sees our tail.
+    // One load when nobody sleeps. Once consumers may sleep, the tail was advanced with a
+    // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
+    // its last look at the tail: so either we see the waiter or it sees our tail.
     if ((int) INT.getVolatile(meta, WAITERS_OFFSET) != 0) {
       INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
       LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
@@ -399,6 +401,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       return size() != 0;
     }
     freeDeadProducerSlots();
+    if (!sleepEnabled()) {
+      LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
+      return size() != 0;
+    }
     int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
     INT.getAndAdd(meta, WAITERS_OFFSET, 1);
     try {
@@ -410,6 +416,22 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (consumerRegistered) heartbeat();
     }
     return size() != 0;
+  }
+
+  /**
+   * Whether this consumer may sleep on the futex yet. The first call announces in the file that
+   * consumers sleep, which makes one-to-one producers switch from a release to a volatile tail
+   * store. A producer that read the flag just before may still publish with a release store and
+   * miss this consumer's registration, so the consumer parks briefly instead of sleeping until such
+   * writes are over (a grace period of {@link #SLEEP_GRACE_NANOS}).
+   */
+  private boolean sleepEnabled() {
+    if (sleepEnabledSinceNanos == 0) {
+      INT.setVolatile(meta, SLEEP_ENABLED_OFFSET, 1);
+      sleepEnabledSinceNanos = System.nanoTime();
+      return false;
+    }
+    return System.nanoTime() - sleepEnabledSinceNanos >= SLEEP_GRACE_NANOS;
   }
 
   /**

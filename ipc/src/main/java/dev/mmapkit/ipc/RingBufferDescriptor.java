@@ -28,6 +28,8 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: producers increment it to
  *       wake a sleeping consumer (own line)</td></tr>
  *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>consumers asleep on the futex word</td></tr>
+ *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a consumer has waited on the
+ *       futex: from then on a one-to-one producer publishes its tail with a volatile store</td></tr>
  *   <tr><td>{@value #BACK_PRESSURE_COUNT_OFFSET}</td><td>8</td><td>writes and claims refused
  *       because the ring was full (own line)</td></tr>
  *   <tr><td>{@value #UNBLOCK_COUNT_OFFSET}</td><td>8</td><td>claims of dead producers turned into
@@ -81,6 +83,7 @@ public final class RingBufferDescriptor {
       RECORDS_READ_OFFSET = CONSUMER_START_TIME_OFFSET + 8,
       WAKE_SEQUENCE_OFFSET = CONSUMER_HEARTBEAT_OFFSET + LINE,
       WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
+      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
       BACK_PRESSURE_COUNT_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
       UNBLOCK_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       WAKE_COUNT_OFFSET = UNBLOCK_COUNT_OFFSET + 8,

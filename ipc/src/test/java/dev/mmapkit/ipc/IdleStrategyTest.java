@@ -20,9 +20,29 @@ class IdleStrategyTest {
     rings.close();
   }
 
+  /** The first wait announces sleeping consumers and only parks; real sleeps start 10 ms later. */
+  private static void enableSleeping(RingBuffer ring) throws InterruptedException {
+    ring.awaitMessages(1_000_000_000L);
+    Thread.sleep(15);
+  }
+
+  @Test
+  void firstWaitOnlyParksUntilProducersKnowConsumersSleep() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, false)) {
+      long start = System.nanoTime();
+      assertFalse(ring.awaitMessages(5_000_000_000L));
+      assertTrue(System.nanoTime() - start < 1_000_000_000L, "parked, not slept");
+      assertEquals(
+          1,
+          MappedRingBuffer.INT.getVolatile(
+              ((MappedRingBuffer) ring).meta, RingBufferDescriptor.SLEEP_ENABLED_OFFSET));
+    }
+  }
+
   @Test
   void awaitMessagesReturnsAtOnceWhenMessagesWaitAndAfterTheTimeoutWhenNone() throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, true)) {
+      enableSleeping(ring);
       long start = System.nanoTime();
       assertFalse(ring.awaitMessages(50_000_000));
       assertTrue(System.nanoTime() - start >= 40_000_000, "slept until the timeout");
@@ -38,6 +58,7 @@ class IdleStrategyTest {
   @Test
   void sleepingConsumerIsWokenByAProducerThread() throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, false)) {
+      enableSleeping(ring);
       Thread producer =
           Thread.ofPlatform()
               .start(
@@ -74,6 +95,7 @@ class IdleStrategyTest {
         assertTrue(System.nanoTime() - start < 2_000_000_000L, strategy.toString());
       }
       // With no spins left, one idle call sleeps on the futex until its bound.
+      enableSleeping(ring);
       long start = System.nanoTime();
       IdleStrategy blocking = new BlockingIdleStrategy(ring, 0, Duration.ofMillis(20));
       blocking.idle(0);

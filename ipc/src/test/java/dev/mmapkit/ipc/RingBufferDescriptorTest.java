@@ -21,6 +21,7 @@ class RingBufferDescriptorTest {
     assertEquals(4504, RECORDS_READ_OFFSET);
     assertEquals(4608, WAKE_SEQUENCE_OFFSET);
     assertEquals(4612, WAITERS_OFFSET);
+    assertEquals(4616, SLEEP_ENABLED_OFFSET);
     assertEquals(4736, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4744, UNBLOCK_COUNT_OFFSET);
     assertEquals(4752, WAKE_COUNT_OFFSET);
