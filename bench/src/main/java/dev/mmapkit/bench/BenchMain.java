@@ -1,5 +1,6 @@
 package dev.mmapkit.bench;
 
+import dev.mmapkit.bench.cache.CacheGroup;
 import dev.mmapkit.bench.core.CoreGroup;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public final class BenchMain {
 
   static {
     GROUPS.put("core", CoreGroup::new);
+    GROUPS.put("cache", CacheGroup::new);
   }
 
   private BenchMain() {}

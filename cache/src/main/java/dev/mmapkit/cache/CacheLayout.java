@@ -77,7 +77,8 @@ record CacheLayout(
               + needed
               + " bytes (plus the entries themselves: see docs/cache.md, sizing)");
     }
-    return new CacheLayout(config, segments, perSegment, capacity, data, fixed + data);
+    return new CacheLayout(
+        config.withSegments(segments), segments, perSegment, capacity, data, fixed + data);
   }
 
   /** The header that describes this layout. */

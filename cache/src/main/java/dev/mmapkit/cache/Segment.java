@@ -166,7 +166,8 @@ final class Segment {
       }
       if (++pos == capacity) pos = 0;
     }
-    return MISS;
+    // The index always has more slots than entries: no empty slot means it is damaged.
+    return CORRUPT;
   }
 
   /** The value length of the entry at {@code entry}, or -1 if it does not fit the entry area. */
@@ -320,7 +321,8 @@ final class Segment {
       }
       if (++pos == capacity) pos = 0;
     }
-    return -1;
+    rebuild(); // no empty slot: damaged (a rebuilt index keeps fewer entries than slots)
+    return find(key, tag);
   }
 
   /** Frees space until {@code need} bytes follow the bump pointer and a slot is free. */
@@ -463,7 +465,10 @@ final class Segment {
 
   private void insert(int tag, long offset) {
     int pos = home(tag);
-    while (slot(pos) != 0) {
+    for (int probes = 0; slot(pos) != 0; probes++) {
+      if (probes == capacity) {
+        throw new IllegalStateException(path + ": segment " + number + " index is full");
+      }
       if (++pos == capacity) pos = 0;
     }
     setSlot(pos, ((long) tag << 32) | (offset / ENTRY_ALIGNMENT + 1));

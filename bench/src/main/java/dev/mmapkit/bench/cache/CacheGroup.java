@@ -1,0 +1,189 @@
+package dev.mmapkit.bench.cache;
+
+import dev.mmapkit.bench.BenchGroup;
+import dev.mmapkit.bench.BenchSettings;
+import dev.mmapkit.bench.Comparison;
+import dev.mmapkit.cache.CacheStats;
+import dev.mmapkit.cache.SharedCache;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The {@code cache} group: {@code SharedCache} hits and overwrites against {@code
+ * ConcurrentHashMap} (JMH), and, measured directly, whether 1M entries fit in 1.25× their raw size,
+ * allocation per hit, and two reader processes against one.
+ *
+ * <p>Chronicle Map, lmdbjava and Redis rows of issue 3 are not implemented yet.
+ */
+public final class CacheGroup implements BenchGroup {
+  private static final double NO_GOAL = Double.NaN;
+  private static final int ENTRIES = 1_000_000;
+
+  private final Map<String, String> findings = new LinkedHashMap<>();
+
+  @Override
+  public String name() {
+    return "cache";
+  }
+
+  @Override
+  public List<Options> jmhRuns(boolean quick, BenchSettings settings) {
+    return List.of(
+        new OptionsBuilder()
+            .include(CacheBenchmark.class.getName())
+            .forks(1)
+            .shouldFailOnError(true)
+            .jvmArgs(settings.forkJvmArgs().toArray(new String[0]))
+            .param("entries", Integer.toString(ENTRIES))
+            .warmupIterations(quick ? 1 : 2)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 1 : 5)
+            .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+            .build());
+  }
+
+  @Override
+  public List<Comparison> compare(Collection<RunResult> results) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String label = r.getParams().getBenchmark();
+      scores.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+    }
+    List<Comparison> rows = new ArrayList<>();
+    String data = "1M entries, 16 B key + 100 B value, random keys, 1 thread";
+    if (scores.containsKey("sharedCacheGet")) {
+      rows.add(
+          Comparison.rate(
+              "get-vs-chm",
+              scores.get("sharedCacheGet") / 1e6,
+              scores.get("chmGet") / 1e6,
+              "M gets/s",
+              0.5,
+              data + "; both copy the value into a caller buffer"));
+    }
+    if (scores.containsKey("sharedCachePut")) {
+      rows.add(
+          Comparison.rate(
+              "put-vs-chm",
+              scores.get("sharedCachePut") / 1e6,
+              scores.get("chmPut") / 1e6,
+              "M puts/s",
+              NO_GOAL,
+              data + "; overwrite of an existing key"));
+    }
+    return rows;
+  }
+
+  @Override
+  public Map<String, String> findings() {
+    return findings;
+  }
+
+  @Override
+  public List<Comparison> measureDirectly(boolean quick, BenchSettings settings) throws Exception {
+    List<Comparison> rows = new ArrayList<>();
+    Path path = Path.of("/dev/shm", "mmapkit-bench-direct-" + ProcessHandle.current().pid());
+    try (SharedCache cache = CacheData.filledCache(path, ENTRIES)) {
+      CacheStats stats = cache.stats();
+      rows.add(
+          Comparison.cost(
+              "memory-1m-entries",
+              stats.fileSize() / 1e6,
+              CacheData.rawBytes(ENTRIES) / 1e6,
+              "MB",
+              0.8,
+              stats.entries()
+                  + " of "
+                  + ENTRIES
+                  + " entries held, "
+                  + stats.evictions()
+                  + " evicted; anchor: raw key + value bytes (goal: file ≤ 1.25× raw)"));
+      findings.put("allocation-per-hit", allocationPerHit(cache));
+      rows.add(twoProcessScaling(path, quick));
+    } finally {
+      Files.deleteIfExists(path);
+    }
+    return rows;
+  }
+
+  /** Bytes this thread allocates over many hits into a reused buffer, per hit. */
+  private static String allocationPerHit(SharedCache cache) {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    byte[][] keys = CacheData.keys(ENTRIES);
+    int[] order = CacheData.order(ENTRIES, 7);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(CacheData.VALUE_BYTES);
+      long hits = 0;
+      for (int round = 0; round < 3; round++) { // warm-up: let C2 compile the read path
+        for (int i : order) if (cache.get(keys[i], buffer) >= 0) hits++;
+      }
+      long before = threads.getCurrentThreadAllocatedBytes();
+      int gets = 5 * ENTRIES;
+      for (int n = 0; n < gets; n++) {
+        if (cache.get(keys[order[n % ENTRIES]], buffer) >= 0) hits++;
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      return String.format(
+          "%.4f bytes per hit (%d bytes over %d gets; %d hits in all)",
+          (double) allocated / gets, allocated, gets, hits);
+    }
+  }
+
+  /** Hits per second of two reader processes at once against one alone. */
+  private static Comparison twoProcessScaling(Path path, boolean quick) throws Exception {
+    long measureMillis = quick ? 2000 : 5000;
+    double one = readers(path, 1, measureMillis);
+    double two = readers(path, 2, measureMillis);
+    return Comparison.rate(
+        "get-2proc-scaling",
+        two / 1e6,
+        one / 1e6,
+        "M gets/s",
+        1.8,
+        "two reader JVMs at once (sum) vs one; "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs on this machine");
+  }
+
+  private static double readers(Path path, int count, long measureMillis) throws Exception {
+    List<Process> processes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      processes.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CacheReaderProcess.class.getName(),
+                  path.toString(),
+                  Integer.toString(ENTRIES),
+                  "3000",
+                  Long.toString(measureMillis),
+                  Integer.toString(100 + i))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start());
+    }
+    double total = 0;
+    for (Process p : processes) {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0 || !out.startsWith("RATE ")) {
+        throw new IllegalStateException("reader process failed: " + out);
+      }
+      total += Double.parseDouble(out.substring(5));
+    }
+    return total;
+  }
+}
