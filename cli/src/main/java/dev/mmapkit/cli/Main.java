@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code mmapkit} command: {@code bench}, {@code residency}, {@code warm} and {@code evict}.
+ * The {@code mmapkit} command: {@code bench}, {@code residency}, {@code warm}, {@code evict} and
+ * {@code cache stat}.
  *
  * <p>Exit codes: 0 on success, 2 for a usage error (reported by picocli with the usage help), 1 for
  * a runtime error (one line on stderr, {@code mmapkit: <message>}; the stack trace too with {@code
@@ -23,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       ResidencyCommand.class,
       WarmCommand.class,
       EvictCommand.class,
+      CacheCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
