@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The {@code cache} group: {@code SharedCache} hits and overwrites against {@code
- * ConcurrentHashMap} (JMH), and, measured directly, whether 1M entries fit in 1.25× their raw size,
- * allocation per hit, and two reader processes against one.
+ * ConcurrentHashMap}, Chronicle Map and lmdbjava (JMH), and, measured directly, whether 1M entries
+ * fit in 1.25× their raw size, allocation per hit, and two reader processes against one.
  *
  * <p>The Redis row of issue 3 is not implemented yet.
  */
