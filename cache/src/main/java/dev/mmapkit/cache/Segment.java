@@ -198,12 +198,12 @@ final class Segment {
   // ---------------------------------------------------------------------------------------------
   // Writes (under the lock)
 
-  /** Stores {@code key → value}, evicting or compacting as needed; true if an entry was added. */
-  void put(byte[] key, byte[] value, long hash, int checksum, long generation) {
+  /** Stores {@code key → value}, evicting or compacting as needed. */
+  void put(byte[] key, byte[] value, long hash, int checksum) {
     lock();
     try {
       beginWrite();
-      prepare(generation);
+      prepare();
       int tag = (int) (hash >>> 32);
       long need = entrySize(key.length, value.length);
       int pos = find(key, tag);
@@ -230,11 +230,11 @@ final class Segment {
   }
 
   /** Removes {@code key}; true if it was there. */
-  boolean remove(byte[] key, long hash, long generation) {
+  boolean remove(byte[] key, long hash) {
     lock();
     try {
       beginWrite();
-      prepare(generation);
+      prepare();
       int pos = find(key, (int) (hash >>> 32));
       if (pos < 0) return false;
       removeAt(pos);
@@ -245,12 +245,12 @@ final class Segment {
     }
   }
 
-  /** Empties the segment and stamps it with {@code generation}. */
-  void clear(long generation) {
+  /** Empties the segment and stamps it with the current generation. */
+  void clear() {
     lock();
     try {
       beginWrite();
-      wipe(generation);
+      wipe(globalGeneration());
     } finally {
       endWrite();
       unlock();
@@ -271,9 +271,12 @@ final class Segment {
 
   /**
    * Brings the segment to the current generation (an O(1) {@code invalidateAll} leaves segments
-   * behind; the first writer empties each) and rebuilds it if its header is out of range.
+   * behind; the first writer empties each) and rebuilds it if its header is out of range. The
+   * generation is read under the lock, so a writer that raced an invalidation cannot stamp a
+   * segment with an older generation than another writer already did.
    */
-  private void prepare(long generation) {
+  private void prepare() {
+    long generation = globalGeneration();
     if (header(SEG_GENERATION) != generation) {
       wipe(generation);
       return;
@@ -549,6 +552,10 @@ final class Segment {
     file.set(ValueLayout.JAVA_LONG, indexBase + 8L * pos, value);
   }
 
+  private long globalGeneration() {
+    return (long) LONG.getVolatile(file, GLOBAL_OFFSET + GENERATION);
+  }
+
   private long header(long field) {
     return file.get(ValueLayout.JAVA_LONG, base + field);
   }
@@ -618,30 +625,11 @@ final class Segment {
     LONG.setRelease(file, base + SEG_LOCK, 0L);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Statistics (racy reads, for reporting)
-
-  long generation() {
-    return (long) LONG.getAcquire(file, base + SEG_GENERATION);
-  }
-
-  long used() {
-    return header(SEG_USED);
-  }
-
-  long live() {
-    return header(SEG_LIVE);
-  }
-
-  long count() {
-    return header(SEG_COUNT);
-  }
-
   /** For tests that simulate a writer killed half-way: begins overwriting, writes half, stops. */
-  void beginTornOverwriteForTest(byte[] key, long hash, long generation, byte[] value) {
+  void beginTornOverwriteForTest(byte[] key, long hash, byte[] value) {
     lock();
     beginWrite();
-    prepare(generation);
+    prepare();
     int pos = find(key, (int) (hash >>> 32));
     if (pos < 0) throw new IllegalStateException("key not present");
     long entry = entryAt(pos);

@@ -231,7 +231,7 @@ public final class SharedCache implements AutoCloseable {
               + path);
     }
     long hash = KeyHash.of(key);
-    segmentFor(hash).put(key, value, hash, Segment.checksum(key, value), generation());
+    segmentFor(hash).put(key, value, hash, Segment.checksum(key, value));
   }
 
   /**
@@ -243,7 +243,7 @@ public final class SharedCache implements AutoCloseable {
   public boolean remove(byte[] key) {
     checkKey(key);
     long hash = KeyHash.of(key);
-    return segmentFor(hash).remove(key, hash, generation());
+    return segmentFor(hash).remove(key, hash);
   }
 
   /**
@@ -265,7 +265,7 @@ public final class SharedCache implements AutoCloseable {
   public void clear() {
     LONG.getAndAdd(file, GLOBAL_OFFSET + GENERATION, 1L);
     LONG.getAndAdd(file, GLOBAL_OFFSET + RESETS, 1L);
-    for (Segment segment : segments) segment.clear(generation());
+    for (Segment segment : segments) segment.clear();
   }
 
   /**
@@ -376,11 +376,6 @@ public final class SharedCache implements AutoCloseable {
   /** The segment {@code key} lives in; for tests that simulate a crash inside it. */
   Segment segmentForTest(byte[] key) {
     return segmentFor(KeyHash.of(key));
-  }
-
-  /** The current generation; for tests. */
-  long generationForTest() {
-    return generation();
   }
 
   /**

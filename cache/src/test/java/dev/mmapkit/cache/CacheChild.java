@@ -132,9 +132,7 @@ public final class CacheChild {
     byte[] key = TestValues.key(i);
     byte[] old = cache.get(key);
     byte[] replacement = TestValues.value(i, 99, old.length);
-    cache
-        .segmentForTest(key)
-        .beginTornOverwriteForTest(key, KeyHash.of(key), cache.generationForTest(), replacement);
+    cache.segmentForTest(key).beginTornOverwriteForTest(key, KeyHash.of(key), replacement);
     System.out.println("TORN");
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);
