@@ -24,6 +24,8 @@ import java.time.Duration;
  *     loading the same key before it computes the value itself
  * @param segments the number of independently locked segments, a power of two; 0 chooses one from
  *     {@code maxEntries} (1 per 1024 entries, at most 64)
+ * @param revalidateInterval how long {@link SharedCache#getValidated} trusts an entry's source file
+ *     without looking at it again (like opcache's {@code revalidate_freq}); shared by all processes
  */
 public record CacheConfig(
     long memoryBudget,
@@ -32,7 +34,8 @@ public record CacheConfig(
     int maxValueSize,
     Duration lockTimeout,
     Duration loadWaitTimeout,
-    int segments) {
+    int segments,
+    Duration revalidateInterval) {
 
   /** Default {@link #maxKeySize}: 1 KiB. */
   public static final int DEFAULT_MAX_KEY_SIZE = 1024;
@@ -45,6 +48,9 @@ public record CacheConfig(
 
   /** Default {@link #loadWaitTimeout}: 10 s. */
   public static final Duration DEFAULT_LOAD_WAIT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default {@link #revalidateInterval}: 2 s. */
+  public static final Duration DEFAULT_REVALIDATE_INTERVAL = Duration.ofSeconds(2);
 
   /** The most segments a cache may have. */
   public static final int MAX_SEGMENTS = 1 << 16;
@@ -70,6 +76,7 @@ public record CacheConfig(
     }
     checkTimeout("lockTimeout", lockTimeout);
     checkTimeout("loadWaitTimeout", loadWaitTimeout);
+    checkTimeout("revalidateInterval", revalidateInterval);
     if (segments != 0 && (Integer.bitCount(segments) != 1 || segments > MAX_SEGMENTS)) {
       throw new IllegalArgumentException(
           "segments must be 0 (automatic) or a power of two up to "
@@ -95,37 +102,86 @@ public record CacheConfig(
         DEFAULT_MAX_VALUE_SIZE,
         DEFAULT_LOCK_TIMEOUT,
         DEFAULT_LOAD_WAIT_TIMEOUT,
-        0);
+        0,
+        DEFAULT_REVALIDATE_INTERVAL);
   }
 
   /** This config with another {@link #maxKeySize}. */
   public CacheConfig withMaxKeySize(int maxKeySize) {
     return new CacheConfig(
-        memoryBudget, maxEntries, maxKeySize, maxValueSize, lockTimeout, loadWaitTimeout, segments);
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
   }
 
   /** This config with another {@link #maxValueSize}. */
   public CacheConfig withMaxValueSize(int maxValueSize) {
     return new CacheConfig(
-        memoryBudget, maxEntries, maxKeySize, maxValueSize, lockTimeout, loadWaitTimeout, segments);
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
   }
 
   /** This config with another {@link #lockTimeout}. */
   public CacheConfig withLockTimeout(Duration lockTimeout) {
     return new CacheConfig(
-        memoryBudget, maxEntries, maxKeySize, maxValueSize, lockTimeout, loadWaitTimeout, segments);
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
   }
 
   /** This config with another {@link #loadWaitTimeout}. */
   public CacheConfig withLoadWaitTimeout(Duration loadWaitTimeout) {
     return new CacheConfig(
-        memoryBudget, maxEntries, maxKeySize, maxValueSize, lockTimeout, loadWaitTimeout, segments);
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
   }
 
   /** This config with another {@link #segments} count (0: automatic). */
   public CacheConfig withSegments(int segments) {
     return new CacheConfig(
-        memoryBudget, maxEntries, maxKeySize, maxValueSize, lockTimeout, loadWaitTimeout, segments);
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
+  }
+
+  /** This config with another {@link #revalidateInterval}. */
+  public CacheConfig withRevalidateInterval(Duration revalidateInterval) {
+    return new CacheConfig(
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval);
   }
 
   /** The segment count used: {@link #segments} or the automatic choice. */

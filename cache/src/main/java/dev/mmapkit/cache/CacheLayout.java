@@ -44,7 +44,7 @@ record CacheLayout(
 
   /** The largest entry this layout accepts. */
   long maxEntrySize() {
-    return entrySize(config.maxKeySize(), config.maxValueSize());
+    return entrySize(config.maxKeySize(), config.maxValueSize()) + SOURCE_SIZE;
   }
 
   /**
@@ -59,7 +59,7 @@ record CacheLayout(
     // Load factor 0.8: short probes, and 10 bytes of index per entry.
     int capacity = (int) Math.min(Integer.MAX_VALUE - 64, perSegment + perSegment / 4L + 1);
     long fixed = SEG_HEADER_SIZE + 8L * capacity + align(capacity, CACHE_LINE);
-    long maxEntry = entrySize(config.maxKeySize(), config.maxValueSize());
+    long maxEntry = entrySize(config.maxKeySize(), config.maxValueSize()) + SOURCE_SIZE;
     long available = config.memoryBudget() - SEGMENTS_OFFSET - segments * fixed;
     long data = Math.min(MAX_DATA_CAPACITY & -CACHE_LINE, (available / segments) & -CACHE_LINE);
     if (data < maxEntry) {
@@ -94,6 +94,7 @@ record CacheLayout(
     p[PARAM_INDEX_CAPACITY] = indexCapacity;
     p[PARAM_DATA_CAPACITY] = dataCapacity;
     p[PARAM_SEGMENT_STRIDE] = segmentStride;
+    p[PARAM_REVALIDATE_MILLIS] = config.revalidateInterval().toMillis();
     return FileHeader.createdNow(KIND, VERSION, p);
   }
 
@@ -120,7 +121,8 @@ record CacheLayout(
               Math.toIntExact(p[PARAM_MAX_VALUE_SIZE]),
               Duration.ofMillis(p[PARAM_LOCK_TIMEOUT_MILLIS]),
               Duration.ofMillis(p[PARAM_LOAD_WAIT_MILLIS]),
-              Math.toIntExact(p[PARAM_SEGMENTS]));
+              Math.toIntExact(p[PARAM_SEGMENTS]),
+              Duration.ofMillis(p[PARAM_REVALIDATE_MILLIS]));
       layout = of(config);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new FileFormatException(path, "corrupted header: " + e.getMessage());

@@ -32,6 +32,8 @@ final class Segment {
   private static final VarHandle LONG = AttachedProcesses.LONG;
   private static final ValueLayout.OfInt INT =
       ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong UNALIGNED_LONG =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private final MemorySegment file;
   private final Path path;
@@ -139,6 +141,81 @@ final class Segment {
   }
 
   /**
+   * The value of {@code key} in a new array, or null, and in {@code source} its source block:
+   * modified, size, path hash, checked-at; {@code source[4]} is 1 if the entry has one, else 0.
+   */
+  byte[] getWithSource(byte[] key, long hash, long generation, long[] source) {
+    for (int spins = 0; ; ) {
+      long v1 = (long) LONG.getAcquire(file, base + SEG_VERSION);
+      if ((v1 & 1) != 0) {
+        spins = awaitWriter(spins);
+        continue;
+      }
+      long entry = MISS;
+      byte[] value = null;
+      source[4] = 0;
+      if (file.get(ValueLayout.JAVA_LONG, base + SEG_GENERATION) == generation) {
+        entry = locate(key, hash);
+        if (entry >= 0) {
+          int length = valueLength(entry, key.length);
+          long block = entry + ENTRY_HEADER_SIZE + key.length + Math.max(0, length);
+          boolean has = file.get(INT, entry + ENTRY_KEY_LENGTH) < 0;
+          if (length >= 0 && (!has || block + SOURCE_SIZE <= dataBase + dataCapacity)) {
+            value = new byte[length];
+            MemorySegment.copy(
+                file,
+                ValueLayout.JAVA_BYTE,
+                entry + ENTRY_HEADER_SIZE + key.length,
+                value,
+                0,
+                length);
+            if (has) {
+              source[0] = file.get(UNALIGNED_LONG, block + SOURCE_MODIFIED);
+              source[1] = file.get(UNALIGNED_LONG, block + SOURCE_LENGTH);
+              source[2] = file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH);
+              source[3] = file.get(UNALIGNED_LONG, block + SOURCE_CHECKED_AT);
+              source[4] = 1;
+            }
+          }
+        }
+      }
+      VarHandle.loadLoadFence();
+      if (file.get(ValueLayout.JAVA_LONG, base + SEG_VERSION) != v1) continue;
+      if (entry == CORRUPT || (entry >= 0 && value == null)) {
+        repair();
+        continue;
+      }
+      return value;
+    }
+  }
+
+  /**
+   * Records that the source of {@code key} was found unchanged at {@code nowMillis}, if the entry
+   * still carries {@code stamp}. Under the lock: entries move during compaction.
+   */
+  void markChecked(byte[] key, long hash, SourceStamp stamp, long nowMillis) {
+    lock();
+    try {
+      beginWrite();
+      prepare();
+      int pos = find(key, (int) (hash >>> 32));
+      if (pos < 0) return;
+      long entry = entryAt(pos);
+      if (file.get(INT, entry + ENTRY_KEY_LENGTH) >= 0) return;
+      long block =
+          entry + ENTRY_HEADER_SIZE + key.length + file.get(INT, entry + ENTRY_VALUE_LENGTH);
+      if (file.get(UNALIGNED_LONG, block + SOURCE_MODIFIED) == stamp.modifiedNanos()
+          && file.get(UNALIGNED_LONG, block + SOURCE_LENGTH) == stamp.size()
+          && file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH) == stamp.realPathHash()) {
+        file.set(UNALIGNED_LONG, block + SOURCE_CHECKED_AT, nowMillis);
+      }
+    } finally {
+      endWrite();
+      unlock();
+    }
+  }
+
+  /**
    * The file offset of the entry for {@code key}, {@link #MISS}, or {@link #CORRUPT} if an index
    * slot points outside the entry area. Marks the entry referenced for CLOCK.
    */
@@ -152,8 +229,8 @@ final class Segment {
         long offset = ((slot & 0xFFFF_FFFFL) - 1) * ENTRY_ALIGNMENT;
         if (offset < 0 || offset > dataCapacity - ENTRY_HEADER_SIZE) return CORRUPT;
         long entry = dataBase + offset;
-        int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH);
-        if (keyLength < 0 || keyLength > maxKeySize) return CORRUPT;
+        int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH) & ~FLAG_SOURCE;
+        if (keyLength > maxKeySize) return CORRUPT;
         if (keyLength == key.length
             && offset + ENTRY_HEADER_SIZE + keyLength <= dataCapacity
             && KeyHash.equals(key, file, entry + ENTRY_HEADER_SIZE)) {
@@ -198,19 +275,19 @@ final class Segment {
   // ---------------------------------------------------------------------------------------------
   // Writes (under the lock)
 
-  /** Stores {@code key → value}, evicting or compacting as needed. */
-  void put(byte[] key, byte[] value, long hash, int checksum) {
+  /** Stores {@code key → value} (with {@code source} if not null), evicting as needed. */
+  void put(byte[] key, byte[] value, long hash, int checksum, SourceStamp source) {
     lock();
     try {
       beginWrite();
       prepare();
       int tag = (int) (hash >>> 32);
-      long need = entrySize(key.length, value.length);
+      long need = entrySize(key.length, value.length) + (source != null ? SOURCE_SIZE : 0);
       int pos = find(key, tag);
       if (pos >= 0) {
         long entry = entryAt(pos);
         if (storedSize(entry) == need) {
-          writeEntry(entry, key, value, checksum);
+          writeEntry(entry, key, value, checksum, source);
           file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
           return;
         }
@@ -218,7 +295,7 @@ final class Segment {
       }
       makeRoom(need);
       long used = header(SEG_USED);
-      writeEntry(dataBase + used, key, value, checksum);
+      writeEntry(dataBase + used, key, value, checksum, source);
       setHeader(SEG_USED, used + need);
       setHeader(SEG_LIVE, header(SEG_LIVE) + need);
       setHeader(SEG_COUNT, header(SEG_COUNT) + 1);
@@ -317,7 +394,7 @@ final class Segment {
           rebuild();
           return find(key, tag);
         }
-        if (file.get(INT, entry + ENTRY_KEY_LENGTH) == key.length
+        if ((file.get(INT, entry + ENTRY_KEY_LENGTH) & ~FLAG_SOURCE) == key.length
             && KeyHash.equals(key, file, entry + ENTRY_HEADER_SIZE)) {
           return pos;
         }
@@ -436,9 +513,11 @@ final class Segment {
       long slot = slot(pos);
       long entry = slot == 0 ? -1 : entryAt(pos);
       if (entry < 0) continue;
-      int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH);
+      int keyWord = file.get(INT, entry + ENTRY_KEY_LENGTH);
+      int keyLength = keyWord & ~FLAG_SOURCE;
       int valueLength = file.get(INT, entry + ENTRY_VALUE_LENGTH);
-      if (file.get(INT, entry + ENTRY_CHECKSUM) != checksum(file, entry, keyLength, valueLength)
+      long checked = (long) keyLength + valueLength + (keyWord < 0 ? SOURCE_CHECKED_AT : 0);
+      if (file.get(INT, entry + ENTRY_CHECKSUM) != checksum(file, entry, checked)
           || (int) (KeyHash.of(file, entry + ENTRY_HEADER_SIZE, keyLength) >>> 32)
               != (int) (slot >>> 32)) {
         continue;
@@ -478,18 +557,20 @@ final class Segment {
     file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
   }
 
-  private void writeEntry(long entry, byte[] key, byte[] value, int checksum) {
-    file.set(INT, entry + ENTRY_KEY_LENGTH, key.length);
+  private void writeEntry(long entry, byte[] key, byte[] value, int checksum, SourceStamp source) {
+    file.set(INT, entry + ENTRY_KEY_LENGTH, key.length | (source != null ? FLAG_SOURCE : 0));
     file.set(INT, entry + ENTRY_VALUE_LENGTH, value.length);
     file.set(INT, entry + ENTRY_CHECKSUM, checksum);
-    MemorySegment.copy(key, 0, file, ValueLayout.JAVA_BYTE, entry + ENTRY_HEADER_SIZE, key.length);
-    MemorySegment.copy(
-        value,
-        0,
-        file,
-        ValueLayout.JAVA_BYTE,
-        entry + ENTRY_HEADER_SIZE + key.length,
-        value.length);
+    long at = entry + ENTRY_HEADER_SIZE;
+    MemorySegment.copy(key, 0, file, ValueLayout.JAVA_BYTE, at, key.length);
+    MemorySegment.copy(value, 0, file, ValueLayout.JAVA_BYTE, at + key.length, value.length);
+    if (source != null) {
+      long block = at + key.length + value.length;
+      file.set(UNALIGNED_LONG, block + SOURCE_MODIFIED, source.modifiedNanos());
+      file.set(UNALIGNED_LONG, block + SOURCE_LENGTH, source.size());
+      file.set(UNALIGNED_LONG, block + SOURCE_PATH_HASH, source.realPathHash());
+      file.set(UNALIGNED_LONG, block + SOURCE_CHECKED_AT, System.currentTimeMillis());
+    }
   }
 
   /**
@@ -502,41 +583,49 @@ final class Segment {
     long offset = (units - 1) * ENTRY_ALIGNMENT;
     if (offset > dataCapacity - ENTRY_HEADER_SIZE) return -1;
     long entry = dataBase + offset;
-    int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH);
+    int keyWord = file.get(INT, entry + ENTRY_KEY_LENGTH);
+    int keyLength = keyWord & ~FLAG_SOURCE;
     int valueLength = file.get(INT, entry + ENTRY_VALUE_LENGTH);
-    if (keyLength < 0
-        || keyLength > maxKeySize
+    if (keyLength > maxKeySize
         || valueLength < 0
         || valueLength > maxValueSize
-        || offset + entrySize(keyLength, valueLength) > dataCapacity) {
+        || offset + entrySize(keyLength, valueLength) + (keyWord < 0 ? SOURCE_SIZE : 0)
+            > dataCapacity) {
       return -1;
     }
     return entry;
   }
 
   private long storedSize(long entry) {
-    return entrySize(
-        file.get(INT, entry + ENTRY_KEY_LENGTH), file.get(INT, entry + ENTRY_VALUE_LENGTH));
+    int keyWord = file.get(INT, entry + ENTRY_KEY_LENGTH);
+    return entrySize(keyWord & ~FLAG_SOURCE, file.get(INT, entry + ENTRY_VALUE_LENGTH))
+        + (keyWord < 0 ? SOURCE_SIZE : 0);
   }
 
   /**
-   * CRC32C of the lengths, key and value as stored: what {@link #checksum(byte[], byte[])} gave.
+   * CRC32C of the length words and the {@code length} bytes after the header, as stored: what
+   * {@link #checksum(byte[], byte[], SourceStamp)} gave.
    */
-  private static int checksum(MemorySegment file, long entry, int keyLength, int valueLength) {
+  private static int checksum(MemorySegment file, long entry, long length) {
     CRC32C crc = new CRC32C();
     crc.update(file.asSlice(entry, 8).asByteBuffer());
-    crc.update(
-        file.asSlice(entry + ENTRY_HEADER_SIZE, (long) keyLength + valueLength).asByteBuffer());
+    crc.update(file.asSlice(entry + ENTRY_HEADER_SIZE, length).asByteBuffer());
     return (int) crc.getValue();
   }
 
-  /** The checksum an entry for {@code key → value} carries; computed before taking the lock. */
-  static int checksum(byte[] key, byte[] value) {
+  /** The checksum an entry carries; computed before taking the lock. */
+  static int checksum(byte[] key, byte[] value, SourceStamp source) {
     CRC32C crc = new CRC32C();
-    for (int shift = 0; shift < 32; shift += 8) crc.update(key.length >>> shift);
+    int keyWord = key.length | (source != null ? FLAG_SOURCE : 0);
+    for (int shift = 0; shift < 32; shift += 8) crc.update(keyWord >>> shift);
     for (int shift = 0; shift < 32; shift += 8) crc.update(value.length >>> shift);
     crc.update(key);
     crc.update(value);
+    if (source != null) {
+      for (long field : new long[] {source.modifiedNanos(), source.size(), source.realPathHash()}) {
+        for (int shift = 0; shift < 64; shift += 8) crc.update((int) (field >>> shift));
+      }
+    }
     return (int) crc.getValue();
   }
 

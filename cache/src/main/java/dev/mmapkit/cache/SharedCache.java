@@ -56,6 +56,7 @@ public final class SharedCache implements AutoCloseable {
   private final Segment[] segments;
   private final int segmentMask;
   private final long loadWaitNanos;
+  private final long revalidateMillis;
 
   private SharedCache(Path path, MappedFile mapped, CacheLayout layout, FileHeader header)
       throws IOException {
@@ -72,6 +73,7 @@ public final class SharedCache implements AutoCloseable {
     }
     this.segmentMask = segments.length - 1;
     this.loadWaitNanos = layout.config().loadWaitTimeout().toNanos();
+    this.revalidateMillis = layout.config().revalidateInterval().toMillis();
   }
 
   /**
@@ -220,6 +222,12 @@ public final class SharedCache implements AutoCloseable {
    * @throws CacheLockTimeoutException if a live process held the segment beyond the lock timeout
    */
   public void put(byte[] key, byte[] value) {
+    checkSizes(key, value);
+    long hash = KeyHash.of(key);
+    segmentFor(hash).put(key, value, hash, Segment.checksum(key, value, null), null);
+  }
+
+  private void checkSizes(byte[] key, byte[] value) {
     checkKey(key);
     if (value.length > layout.config().maxValueSize()) {
       throw new IllegalArgumentException(
@@ -230,8 +238,58 @@ public final class SharedCache implements AutoCloseable {
               + " of "
               + path);
     }
+  }
+
+  /**
+   * Stores {@code key → value} built from a source file with the file's {@code stamp}, taken before
+   * the file was read; {@link #getValidated} returns it only while the file keeps that stamp. Costs
+   * as {@link #put}.
+   *
+   * @throws IllegalArgumentException if the key or the value is longer than the configured maximum
+   * @throws CacheLockTimeoutException if a live process held the segment beyond the lock timeout
+   */
+  public void putValidated(byte[] key, byte[] value, SourceStamp stamp) {
+    checkSizes(key, value);
     long hash = KeyHash.of(key);
-    segmentFor(hash).put(key, value, hash, Segment.checksum(key, value));
+    segmentFor(hash).put(key, value, hash, Segment.checksum(key, value, stamp), stamp);
+  }
+
+  /**
+   * The value of {@code key} stored with {@link #putValidated} if its source file is unchanged,
+   * else null (and the stale entry is removed). The file is looked at (real path, modification
+   * time, size) at most once per {@link CacheConfig#revalidateInterval()} per entry, across all
+   * processes; in between this costs what {@link #get(byte[])} does. An entry stored without a
+   * stamp, or a source file that no longer exists, is a miss.
+   *
+   * @throws IOException if the source file exists but cannot be examined
+   * @throws CacheLockTimeoutException if a live process held the segment beyond the lock timeout
+   */
+  public byte[] getValidated(byte[] key, Path source) throws IOException {
+    long hash = KeyHash.of(key);
+    long[] stored = new long[5];
+    byte[] value = segmentFor(hash).getWithSource(key, hash, generation(), stored);
+    long now = System.currentTimeMillis();
+    if (value != null && stored[4] == 1) {
+      if (now >= stored[3] && now - stored[3] < revalidateMillis) {
+        processes.count(SLOT_HITS, 1);
+        return value;
+      }
+      SourceStamp was = new SourceStamp(stored[0], stored[1], stored[2]);
+      SourceStamp current;
+      try {
+        current = SourceStamp.of(source);
+      } catch (java.nio.file.NoSuchFileException e) {
+        current = null;
+      }
+      if (was.equals(current)) {
+        segmentFor(hash).markChecked(key, hash, was, now);
+        processes.count(SLOT_HITS, 1);
+        return value;
+      }
+      remove(key);
+    }
+    processes.count(SLOT_MISSES, 1);
+    return null;
   }
 
   /**

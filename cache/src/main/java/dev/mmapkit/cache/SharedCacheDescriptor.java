@@ -79,12 +79,25 @@ import dev.mmapkit.internal.FileHeader;
  * <table>
  *   <caption>entry</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
- *   <tr><td>{@value #ENTRY_KEY_LENGTH}</td><td>4</td><td>key length</td></tr>
+ *   <tr><td>{@value #ENTRY_KEY_LENGTH}</td><td>4</td><td>key length; bit 31 ({@link
+ *       #FLAG_SOURCE}) set if a source block follows the value</td></tr>
  *   <tr><td>{@value #ENTRY_VALUE_LENGTH}</td><td>4</td><td>value length</td></tr>
- *   <tr><td>{@value #ENTRY_CHECKSUM}</td><td>4</td><td>CRC32C of both lengths, key and value:
- *       how repair after a crash finds a torn entry</td></tr>
+ *   <tr><td>{@value #ENTRY_CHECKSUM}</td><td>4</td><td>CRC32C of both length words, key, value
+ *       and the first 24 bytes of the source block: how repair after a crash finds a torn
+ *       entry</td></tr>
  *   <tr><td>{@value #ENTRY_HEADER_SIZE}</td><td>key length</td><td>key bytes, then the value
- *       bytes; the entry is padded to a multiple of 4</td></tr>
+ *       bytes, then the source block if any; the entry is padded to a multiple of 4</td></tr>
+ * </table>
+ *
+ * <table>
+ *   <caption>source block (for {@code getValidated}; unaligned)</caption>
+ *   <tr><th>offset</th><th>size</th><th>field</th></tr>
+ *   <tr><td>{@value #SOURCE_MODIFIED}</td><td>8</td><td>source file's modification time, ns</td></tr>
+ *   <tr><td>{@value #SOURCE_LENGTH}</td><td>8</td><td>its size in bytes</td></tr>
+ *   <tr><td>{@value #SOURCE_PATH_HASH}</td><td>8</td><td>hash of its real path (a symlink switched
+ *       to another target no longer matches)</td></tr>
+ *   <tr><td>{@value #SOURCE_CHECKED_AT}</td><td>8</td><td>when it was last compared with the file,
+ *       epoch ms; not covered by the checksum</td></tr>
  * </table>
  */
 public final class SharedCacheDescriptor {
@@ -107,7 +120,8 @@ public final class SharedCacheDescriptor {
       PARAM_INDEX_CAPACITY = 7,
       PARAM_DATA_CAPACITY = 8,
       PARAM_SEGMENT_STRIDE = 9,
-      PARAM_COUNT = 10;
+      PARAM_REVALIDATE_MILLIS = 10,
+      PARAM_COUNT = 11;
 
   /** The cache line size counters are spread over. */
   public static final int CACHE_LINE = 64;
@@ -171,6 +185,16 @@ public final class SharedCacheDescriptor {
       ENTRY_VALUE_LENGTH = 4,
       ENTRY_CHECKSUM = 8,
       ENTRY_HEADER_SIZE = 12;
+
+  /** Bit 31 of the key length: the entry carries a source block. */
+  public static final int FLAG_SOURCE = 0x8000_0000;
+
+  /** Source block fields, relative to the end of the value, and its size. */
+  public static final int SOURCE_MODIFIED = 0,
+      SOURCE_LENGTH = 8,
+      SOURCE_PATH_HASH = 16,
+      SOURCE_CHECKED_AT = 24,
+      SOURCE_SIZE = 32;
 
   /** Entries are padded to a multiple of this. */
   public static final int ENTRY_ALIGNMENT = 4;
