@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param memoryBudget the size of the file in bytes, all of it reserved up front; everything
  *     (header, index, statistics, entries) fits inside it. Rounded up to 4 KiB.
  * @param maxEntries the most entries the cache holds; beyond it the least recently used (CLOCK)
- *     entries of a segment are evicted
+ *     entries of a segment are evicted. Enforced per segment: each may hold its share plus 1/16
+ *     (keys do not spread evenly), so with several segments the total may exceed this by up to that
+ *     much
  * @param maxKeySize the longest key in bytes
  * @param maxValueSize the longest value in bytes; longer values are refused with {@link
  *     IllegalArgumentException}

@@ -42,8 +42,8 @@ class SharedCacheDescriptorTest {
     CacheLayout layout =
         CacheLayout.of(CacheConfig.of(145_000_000, 1_000_000).withMaxValueSize(100));
     assertEquals(64, layout.segments());
-    assertEquals(15_625, layout.maxEntriesPerSegment());
-    assertEquals(19_532, layout.indexCapacity());
+    assertEquals(15_625 + 976 + 16, layout.maxEntriesPerSegment());
+    assertEquals(16_617 + 4_154 + 1, layout.indexCapacity());
     long segmentEnd = layout.segmentOffset(63) + layout.segmentStride();
     assertTrue(segmentEnd <= 145_002_496, "fits the budget: " + segmentEnd);
     // The entry areas hold a million 16 B + 100 B entries (128 B each) with room to spare.

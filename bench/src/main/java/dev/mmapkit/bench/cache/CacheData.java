@@ -20,9 +20,9 @@ final class CacheData {
     return (long) entries * (KEY_BYTES + VALUE_BYTES);
   }
 
-  /** 1.25 × the raw size: the bound on the file size. */
+  /** 1.25 × the raw size (rounded down to 4 KiB): the bound on the file size. */
   static long budget(int entries) {
-    return rawBytes(entries) * 5 / 4;
+    return (rawBytes(entries) * 5 / 4) & -4096L;
   }
 
   static byte[] key(int i) {
@@ -51,11 +51,16 @@ final class CacheData {
 
   /** A fresh cache file in /dev/shm holding all entries, within {@link #budget}. */
   static SharedCache filledCache(Path path, int entries) throws IOException {
+    return filledCache(path, entries, budget(entries));
+  }
+
+  /** A fresh cache file of {@code budget} bytes after putting all entries (some may be evicted). */
+  static SharedCache filledCache(Path path, int entries, long budget) throws IOException {
     Files.deleteIfExists(path);
     SharedCache cache =
         SharedCache.open(
             path,
-            CacheConfig.of(budget(entries), entries)
+            CacheConfig.of(budget, entries)
                 .withMaxKeySize(KEY_BYTES)
                 .withMaxValueSize(VALUE_BYTES));
     for (int i = 0; i < entries; i++) cache.put(key(i), value(i, 0));
