@@ -217,4 +217,30 @@ class SharedCacheTest {
       assertTrue(stats.loadTimeNanos() > 0);
     }
   }
+
+  @Test
+  void aLiveHolderMakesOthersTimeOutWithTheOwnerNamed() throws Exception {
+    CacheConfig config =
+        CacheConfig.of(1 << 20, 100).withLockTimeout(java.time.Duration.ofMillis(200));
+    try (SharedCache cache = open(config)) {
+      Segment segment = cache.segmentForTest(key(1));
+      segment.lock(); // held by this (live) process: never taken over
+      try {
+        long start = System.nanoTime();
+        var e =
+            assertThrows(CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 0, 20)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 200 && millis < 2000, millis + " ms");
+        assertTrue(
+            e.getMessage()
+                .contains("still locked by running process " + ProcessHandle.current().pid()),
+            e.getMessage());
+        assertEquals(0, cache.stats().lockRecoveries());
+      } finally {
+        segment.unlock();
+      }
+      cache.put(key(1), value(1, 0, 20));
+      assertArrayEquals(value(1, 0, 20), cache.get(key(1)));
+    }
+  }
 }
