@@ -68,7 +68,9 @@ public class CacheBenchmark {
     path = Path.of("/dev/shm", "mmapkit-bench-" + ProcessHandle.current().pid() + ".cache");
     cache = CacheData.filledCache(path, entries);
     if (cache.stats().entries() != entries) {
-      throw new IllegalStateException("not all entries fit: " + cache.stats());
+      String stats = cache.stats().toString();
+      tearDownCache(); // JMH skips the tear-down of a failed set-up: leave nothing in /dev/shm
+      throw new IllegalStateException("not all entries fit: " + stats);
     }
     keys = CacheData.keys(entries);
     map = new ConcurrentHashMap<>(entries * 2);
@@ -86,9 +88,13 @@ public class CacheBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
+    tearDownCache();
+    arena.close();
+  }
+
+  private void tearDownCache() throws IOException {
     cache.close();
     Files.deleteIfExists(path);
-    arena.close();
   }
 
   private int nextIndex() {
