@@ -9,8 +9,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +29,7 @@ class PermissionTest {
       return;
     }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command =
-        new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-    command.addAll(ChildJvm.command(PermissionChild.class, List.of(), path.toString()));
-    Process p = new ProcessBuilder(command).start();
+    Process p = ChildJvm.startAsNobody(PermissionChild.class, path.toString());
     ChildJvm.Result r = ChildJvm.finish(p, 60);
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(

@@ -1,5 +1,6 @@
 package dev.mmapkit.bench;
 
+import dev.mmapkit.bench.cache.CacheGroup;
 import dev.mmapkit.bench.core.CoreGroup;
 import dev.mmapkit.bench.ipc.IpcGroup;
 import dev.mmapkit.bench.log.LogGroup;
@@ -37,6 +38,7 @@ public final class BenchMain {
     GROUPS.put("core", CoreGroup::new);
     GROUPS.put("ipc", IpcGroup::new);
     GROUPS.put("log", LogGroup::new);
+    GROUPS.put("cache", CacheGroup::new);
   }
 
   private BenchMain() {}

@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code mmapkit} command: {@code bench}, {@code residency}, {@code warm}, {@code evict},
- * {@code ipc stat} and {@code log stat|tail}.
+ * {@code cache stat}, {@code ipc stat} and {@code log stat|tail}.
  *
  * <p>Exit codes: 0 on success, 2 for a usage error (reported by picocli with the usage help), 1 for
  * a runtime error (one line on stderr, {@code mmapkit: <message>}; the stack trace too with {@code
@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       EvictCommand.class,
       IpcCommand.class,
       LogCommand.class,
+      CacheCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -8,9 +8,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,26 +38,9 @@ class PermissionTest {
       assertTrue(e.getMessage().contains(meta.toString()), e.getMessage());
       return;
     }
-    List<String> command =
-        new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-    command.addAll(
-        ChildJvm.command(PermissionChild.class, ChildJvm.DEFAULT_OPTIONS, log.toString()));
-    // nobody cannot read the local Maven repository: give the child copies of the jars
-    Path jars = Files.createDirectories(dir.resolve("jars"));
-    List<String> classPath = new ArrayList<>();
-    for (String entry : ChildJvm.classPath().split(java.io.File.pathSeparator)) {
-      if (!entry.endsWith(".jar")) {
-        classPath.add(entry);
-        continue;
-      }
-      Path copy = jars.resolve(classPath.size() + ".jar");
-      Files.copy(Path.of(entry), copy);
-      classPath.add(copy.toString());
-    }
-    command.set(command.indexOf("-cp") + 1, String.join(java.io.File.pathSeparator, classPath));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(child.getInputStream().readAllBytes());
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+    ChildJvm.Result r =
+        ChildJvm.finish(ChildJvm.startAsNobody(PermissionChild.class, log.toString()), 60);
+    String out = r.stdout() + r.stderr();
     assertTrue(out.contains("ERROR AccessDeniedException " + meta), out);
   }
 }

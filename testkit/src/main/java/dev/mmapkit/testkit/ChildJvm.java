@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,6 +73,33 @@ public final class ChildJvm {
   public static Process start(Class<?> main, List<String> jvmOptions, String... args)
       throws IOException {
     return new ProcessBuilder(command(main, jvmOptions, args)).start();
+  }
+
+  /**
+   * Starts the child with {@link #DEFAULT_OPTIONS} as user {@code nobody} ({@code setpriv}; the
+   * caller must be root), to see what an unprivileged process is refused. Jars on the class path
+   * are copied to a world-readable temporary directory first, because {@code nobody} cannot read
+   * root's local Maven repository.
+   */
+  public static Process startAsNobody(Class<?> main, String... args) throws IOException {
+    Path jars = Files.createTempDirectory("mmapkit-nobody-");
+    Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> classPath = new ArrayList<>();
+    for (String entry : classPath().split(File.pathSeparator)) {
+      if (!entry.endsWith(".jar")) {
+        classPath.add(entry);
+        continue;
+      }
+      Path copy = jars.resolve(classPath.size() + ".jar");
+      Files.copy(Path.of(entry), copy);
+      Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+      classPath.add(copy.toString());
+    }
+    List<String> command =
+        new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+    command.addAll(command(main, DEFAULT_OPTIONS, args));
+    command.set(command.indexOf("-cp") + 1, String.join(File.pathSeparator, classPath));
+    return new ProcessBuilder(command).start();
   }
 
   /** Runs the child to completion, killing it after {@code timeoutSeconds}. */

@@ -1,0 +1,262 @@
+package dev.mmapkit.bench.cache;
+
+import dev.mmapkit.bench.BenchGroup;
+import dev.mmapkit.bench.BenchSettings;
+import dev.mmapkit.bench.Comparison;
+import dev.mmapkit.cache.CacheStats;
+import dev.mmapkit.cache.SharedCache;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The {@code cache} group: {@code SharedCache} hits and overwrites against {@code
+ * ConcurrentHashMap}, Chronicle Map and lmdbjava (JMH), and, measured directly, whether 1M entries
+ * fit in 1.25× their raw size, allocation per hit, and two reader processes against one.
+ *
+ * <p>The Redis row of issue 3 is not implemented yet.
+ */
+public final class CacheGroup implements BenchGroup {
+  private static final double NO_GOAL = Double.NaN;
+  private static final int ENTRIES = 1_000_000;
+
+  /** JVM flags the anchors need on JDK 25 (Chronicle Map's list is from its Java 21 notes). */
+  static final List<String> ANCHOR_FLAGS =
+      List.of(
+          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "-Dchronicle.analytics.disable=true");
+
+  private final Map<String, String> findings = new LinkedHashMap<>();
+
+  @Override
+  public String name() {
+    return "cache";
+  }
+
+  @Override
+  public List<Options> jmhRuns(boolean quick, BenchSettings settings) {
+    List<String> jvmArgs = new ArrayList<>(settings.forkJvmArgs());
+    // The anchors reach into the JDK (lmdbjava: direct buffers; Chronicle Map: much more, and it
+    // sends usage analytics unless told not to). SharedCache itself needs none of this.
+    jvmArgs.addAll(ANCHOR_FLAGS);
+    return List.of(
+        new OptionsBuilder()
+            .include(CacheBenchmark.class.getName())
+            .include(LmdbBenchmark.class.getName())
+            .include(ChronicleBenchmark.class.getName())
+            .forks(1)
+            .shouldFailOnError(true)
+            .jvmArgs(jvmArgs.toArray(new String[0]))
+            .param("entries", Integer.toString(ENTRIES))
+            .warmupIterations(quick ? 1 : 2)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 1 : 5)
+            .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+            .build());
+  }
+
+  @Override
+  public List<Comparison> compare(Collection<RunResult> results) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String label = r.getParams().getBenchmark();
+      scores.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+    }
+    List<Comparison> rows = new ArrayList<>();
+    String data = "1M entries, 16 B key + 100 B value, random keys, 1 thread";
+    if (scores.containsKey("sharedCacheGet")) {
+      rows.add(
+          Comparison.rate(
+              "get-vs-chm",
+              scores.get("sharedCacheGet") / 1e6,
+              scores.get("chmGet") / 1e6,
+              "M gets/s",
+              0.5,
+              data + "; both copy the value into a caller buffer"));
+    }
+    if (scores.containsKey("chronicleGet")) {
+      rows.add(
+          Comparison.rate(
+              "get-vs-chronicle",
+              scores.get("sharedCacheGet") / 1e6,
+              scores.get("chronicleGet") / 1e6,
+              "M gets/s",
+              1.5,
+              data + "; Chronicle Map 3.27ea0 persisted to /dev/shm, getUsing a reused array"));
+      rows.add(
+          Comparison.rate(
+              "put-vs-chronicle",
+              scores.get("sharedCachePut") / 1e6,
+              scores.get("chroniclePut") / 1e6,
+              "M puts/s",
+              1.5,
+              data + "; overwrite of an existing key"));
+    }
+    if (scores.containsKey("lmdbGet")) {
+      rows.add(
+          Comparison.rate(
+              "get-vs-lmdb",
+              scores.get("sharedCacheGet") / 1e6,
+              scores.get("lmdbGet") / 1e6,
+              "M gets/s",
+              1.5,
+              data + "; lmdbjava 0.9.1 in /dev/shm, one read txn renewed every 1024 gets"));
+    }
+    if (scores.containsKey("sharedCachePut")) {
+      rows.add(
+          Comparison.rate(
+              "put-vs-chm",
+              scores.get("sharedCachePut") / 1e6,
+              scores.get("chmPut") / 1e6,
+              "M puts/s",
+              NO_GOAL,
+              data + "; overwrite of an existing key"));
+    }
+    return rows;
+  }
+
+  @Override
+  public Map<String, String> findings() {
+    return findings;
+  }
+
+  @Override
+  public List<Comparison> measureDirectly(boolean quick, BenchSettings settings) throws Exception {
+    List<Comparison> rows = new ArrayList<>();
+    Path path = Path.of("/dev/shm", "mmapkit-bench-direct-" + ProcessHandle.current().pid());
+    long smallest = smallestBudget(path);
+    rows.add(
+        Comparison.cost(
+            "memory-1m-entries",
+            smallest / 1e6,
+            CacheData.rawBytes(ENTRIES) / 1e6,
+            "MB",
+            0.8,
+            "smallest file (1 MB steps) holding all 1M entries with no eviction; anchor: raw key +"
+                + " value bytes (goal: file ≤ 1.25× raw)"));
+    try (SharedCache cache = CacheData.filledCache(path, ENTRIES)) {
+      CacheStats stats = cache.stats();
+      findings.put(
+          "fill-at-1.25x-raw",
+          stats.entries()
+              + " entries, "
+              + stats.evictions()
+              + " evictions in a "
+              + stats.fileSize()
+              + "-byte file");
+      findings.put("allocation-per-hit", allocationPerHit(cache));
+      rows.add(twoProcessScaling(path, quick));
+    } finally {
+      Files.deleteIfExists(path);
+    }
+    return rows;
+  }
+
+  /** The smallest budget, in whole MB, at which all entries fit without eviction. */
+  private static long smallestBudget(Path path) throws Exception {
+    long low = CacheData.rawBytes(ENTRIES) / 1_000_000; // cannot fit
+    long high = CacheData.budget(ENTRIES) / 1_000_000 + 1;
+    while (high - low > 1) {
+      long mid = (low + high) / 2;
+      boolean fits;
+      try (SharedCache cache = CacheData.filledCache(path, ENTRIES, mid * 1_000_000)) {
+        fits = cache.stats().evictions() == 0 && cache.stats().entries() == ENTRIES;
+      } catch (IllegalArgumentException e) {
+        fits = false; // too small for the index
+      }
+      if (fits) high = mid;
+      else low = mid;
+    }
+    return high * 1_000_000;
+  }
+
+  /** Bytes this thread allocates over many hits into a reused buffer, per hit. */
+  private static String allocationPerHit(SharedCache cache) {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    byte[][] keys = CacheData.keys(ENTRIES);
+    int[] order = CacheData.order(ENTRIES, 7);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(CacheData.VALUE_BYTES);
+      long hits = 0;
+      for (int round = 0; round < 3; round++) { // warm-up: let C2 compile the read path
+        for (int i : order) if (cache.get(keys[i], buffer) >= 0) hits++;
+      }
+      long before = threads.getCurrentThreadAllocatedBytes();
+      int gets = 5 * ENTRIES;
+      for (int n = 0; n < gets; n++) {
+        if (cache.get(keys[order[n % ENTRIES]], buffer) >= 0) hits++;
+      }
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      return String.format(
+          "%.4f bytes per hit (%d bytes over %d gets; %d hits in all)",
+          (double) allocated / gets, allocated, gets, hits);
+    }
+  }
+
+  /** Hits per second of two reader processes at once against one alone. */
+  private static Comparison twoProcessScaling(Path path, boolean quick) throws Exception {
+    long measureMillis = quick ? 2000 : 5000;
+    double one = readers(path, 1, measureMillis);
+    double two = readers(path, 2, measureMillis);
+    return Comparison.rate(
+        "get-2proc-scaling",
+        two / 1e6,
+        one / 1e6,
+        "M gets/s",
+        1.8,
+        "two reader JVMs at once (sum) vs one; "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs on this machine");
+  }
+
+  private static double readers(Path path, int count, long measureMillis) throws Exception {
+    List<Process> processes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      processes.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CacheReaderProcess.class.getName(),
+                  path.toString(),
+                  Integer.toString(ENTRIES),
+                  "3000",
+                  Long.toString(measureMillis),
+                  Integer.toString(100 + i))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start());
+    }
+    double total = 0;
+    for (Process p : processes) {
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0 || !out.startsWith("RATE ")) {
+        throw new IllegalStateException("reader process failed: " + out);
+      }
+      total += Double.parseDouble(out.substring(5));
+    }
+    return total;
+  }
+}
