@@ -12,7 +12,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -263,6 +266,9 @@ public final class AppendLog implements AutoCloseable {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
           publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
         }
+        if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
+          sealed((position >>> shift) - 1);
+        }
         return position;
       }
     }
@@ -374,6 +380,42 @@ public final class AppendLog implements AutoCloseable {
       if (i < first && Files.deleteIfExists(chunks.path(i))) deleted++;
     }
     return deleted;
+  }
+
+  /**
+   * Deletes the chunks whose every record was appended before {@code cutoff}; see {@link
+   * #deleteBefore}.
+   *
+   * <p>A chunk's age is the moment it was sealed: when the first record of the next chunk was
+   * claimed, its modification time is set to that moment (writes through a mapping do not keep the
+   * modification time current by themselves). So a chunk deleted here holds no record appended at
+   * or after {@code cutoff}. The chunk sealed most recently is kept, as are the current chunk and
+   * chunks sealed by a version without this stamp that were written after {@code cutoff}.
+   *
+   * <p>Cost: one {@code stat} per chunk examined, then as {@link #deleteBefore}.
+   *
+   * @return how many chunk files were deleted
+   */
+  public int deleteOlderThan(Instant cutoff) throws IOException {
+    long newestSealed = (meta.tail() >>> shift) - 1;
+    long index = meta.firstChunk();
+    for (; index < newestSealed; index++) {
+      try {
+        if (!Files.getLastModifiedTime(chunks.path(index)).toInstant().isBefore(cutoff)) break;
+      } catch (NoSuchFileException e) {
+        // already deleted by another process's retention
+      }
+    }
+    return deleteBefore(index << shift);
+  }
+
+  /** Stamps chunk {@code index}, now complete, with the time it was sealed. */
+  private void sealed(long index) throws IOException {
+    try {
+      Files.setLastModifiedTime(chunks.path(index), FileTime.from(Instant.now()));
+    } catch (NoSuchFileException e) {
+      // deleted by retention already
+    }
   }
 
   /**

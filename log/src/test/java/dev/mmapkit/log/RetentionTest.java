@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mmapkit.MmapkitException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,25 @@ class RetentionTest {
       assertEquals(3, log.recoveryReport().records());
       assertFalse(log.recoveryReport().repaired(), log.recoveryReport().toString());
       assertEquals(3 * SMALL + LogChunkDescriptor.FIRST_RECORD_OFFSET, log.firstPosition());
+    }
+  }
+
+  @Test
+  void chunksSealedBeforeTheCutoffAreDeletedAndNewerOnesKept() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      List<Long> all = fill(log, 3); // chunks 0 and 1 are sealed, 2 is current
+      Thread.sleep(20);
+      Instant cutoff = Instant.now();
+      Thread.sleep(20);
+      all.addAll(fill(log, 3)); // seals 2, 3 and 4 after the cutoff
+      assertEquals(0, log.deleteOlderThan(Instant.EPOCH));
+      assertEquals(2, log.deleteOlderThan(cutoff));
+      assertFalse(Files.exists(chunk(1)));
+      assertTrue(Files.exists(chunk(2)), "sealed after the cutoff");
+      assertEquals(all.subList(2, 6), positions(log.reader()));
+      // everything sealed is older than a cutoff in the future, except the newest sealed chunk
+      assertEquals(2, log.deleteOlderThan(Instant.now().plusSeconds(60)));
+      assertEquals(all.subList(4, 6), positions(log.reader()));
     }
   }
 
