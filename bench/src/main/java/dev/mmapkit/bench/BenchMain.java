@@ -4,6 +4,7 @@ import dev.mmapkit.bench.cache.CacheGroup;
 import dev.mmapkit.bench.core.CoreGroup;
 import dev.mmapkit.bench.ipc.IpcGroup;
 import dev.mmapkit.bench.log.LogGroup;
+import dev.mmapkit.internal.Json;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,7 +118,7 @@ public final class BenchMain {
       report.put("machine", machine);
       report.put("date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
       report.put("seconds", took.toSeconds());
-      report.put("comparisons", comparisons);
+      report.put("comparisons", comparisons.stream().map(Comparison::toJson).toList());
       report.put("findings", group.findings());
       System.out.println(Json.write(report));
     } else {

@@ -1,5 +1,8 @@
 package dev.mmapkit.bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One row of a benchmark report: our number against the anchor's on the same work in the same run.
  *
@@ -28,6 +31,20 @@ public record Comparison(
   }
 
   /** Whether the row has a goal. */
+  /** This comparison as a JSON object for the {@code --json} report. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name());
+    m.put("ours", ours());
+    m.put("anchor", anchor());
+    m.put("unit", unit());
+    m.put("ratio", ratio());
+    m.put("goal", goal());
+    m.put("met", hasGoal() ? met() : null);
+    m.put("note", note());
+    return m;
+  }
+
   public boolean hasGoal() {
     return !Double.isNaN(goal);
   }

@@ -1,8 +1,11 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Advice;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
     try (target) {
       BenchReport report = measure(target, err);
       PrintWriter out = spec.commandLine().getOut();
-      if (json) out.println(Json.write(report.toJson()));
+      if (json) out.println(Json.write(report.toJson(), JSON_DECIMALS));
       else report.print(out);
       out.flush();
     }

@@ -1,8 +1,11 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Bytes;
 import dev.mmapkit.cache.CacheStats;
 import dev.mmapkit.cache.SharedCache;
+import dev.mmapkit.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,7 +38,7 @@ final class CacheStatCommand implements Callable<Integer> {
     InputFile.check(file);
     CacheStats s = SharedCache.readStats(file);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) out.println(Json.write(toJson(s)));
+    if (json) out.println(Json.write(toJson(s), JSON_DECIMALS));
     else printTable(s, out);
     out.flush();
     return 0;

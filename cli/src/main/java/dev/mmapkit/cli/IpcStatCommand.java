@@ -1,6 +1,9 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Bytes;
+import dev.mmapkit.internal.Json;
 import dev.mmapkit.ipc.RingBufferStats;
 import dev.mmapkit.ipc.RingBuffers;
 import java.io.IOException;
@@ -57,7 +60,7 @@ final class IpcStatCommand implements Callable<Integer> {
     report.put("heartbeatAgeMillis", heartbeatAge);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.write(report));
+      out.println(Json.write(report, JSON_DECIMALS));
       return 0;
     }
     Table table = new Table("ring", file.toString());

@@ -1,6 +1,9 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Bytes;
+import dev.mmapkit.internal.Json;
 import dev.mmapkit.log.LogStats;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +44,7 @@ final class LogStatCommand implements Callable<Integer> {
     report.put("chunkFiles", s.chunkFiles());
     report.put("diskBytes", s.diskBytes());
     if (json) {
-      out.println(Json.write(report));
+      out.println(Json.write(report, JSON_DECIMALS));
     } else {
       Table table = new Table("field", "value");
       table.row("directory", s.directory().toString());

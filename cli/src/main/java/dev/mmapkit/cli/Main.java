@@ -30,6 +30,11 @@ import picocli.CommandLine.ScopeType;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  /**
+   * Decimal places of doubles in {@code --json} output: the measurements are not more precise, and
+   * a short, stable form is easier to diff.
+   */
+  static final int JSON_DECIMALS = 3;
 
   // Declared here so every command accepts it; ErrorReport reads it from the parse result, because
   // an inherited option's value lands on whichever command parsed it.

@@ -1,6 +1,9 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Bytes;
+import dev.mmapkit.internal.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +38,7 @@ final class PassReport {
       root.put("operation", operation);
       root.put("files", files);
       root.put("total", totalJson);
-      out.println(Json.write(root));
+      out.println(Json.write(root, JSON_DECIMALS));
     } else {
       Table table =
           new Table("FILE", operation.toUpperCase(Locale.ROOT) + "ED", "TIME", "THROUGHPUT");

@@ -1,8 +1,11 @@
 package dev.mmapkit.cli;
 
+import static dev.mmapkit.cli.Main.JSON_DECIMALS;
+
 import dev.mmapkit.Bytes;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.Residency;
+import dev.mmapkit.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,7 +51,7 @@ final class ResidencyCommand implements Callable<Integer> {
     List<FileResidency> results = new ArrayList<>();
     for (Path f : files) results.add(measure(f));
     PrintWriter out = spec.commandLine().getOut();
-    if (json) out.println(Json.write(toJson(results)));
+    if (json) out.println(Json.write(toJson(results), JSON_DECIMALS));
     else printTable(results, out);
     out.flush();
     return 0;

@@ -2,6 +2,7 @@ package dev.mmapkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mmapkit.internal.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ class ParsingTest {
     o.put("nan", Double.NaN);
     o.put("list", List.of(true, "x"));
     o.put("none", null);
-    String json = Json.write(o);
+    String json = Json.write(o, Main.JSON_DECIMALS);
     assertEquals(
         "{\"s\":\"a\\\"b\\\\c\\nd\\u0001\",\"n\":42,\"d\":1.235,\"whole\":100,\"nan\":null,"
             + "\"list\":[true,\"x\"],\"none\":null}",

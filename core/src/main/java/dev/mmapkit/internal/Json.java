@@ -1,29 +1,37 @@
-package dev.mmapkit.cli;
+package dev.mmapkit.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Collection;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the JSON reports: maps (in their iteration order) become objects, lists become arrays,
- * strings are escaped, numbers are written plainly. Hand-written so the CLI needs no JSON library.
- *
- * <p>Doubles are rounded to three decimals: the measurements are not more precise than that, and a
- * stable, short form is easier to diff. Non-finite doubles become {@code null}.
+ * Writes the JSON reports of the {@code mmapkit} command and the benchmarks: maps (in their
+ * iteration order) become objects, lists and other collections become arrays, strings are escaped,
+ * numbers are written plainly, non-finite doubles become {@code null}. Hand-written so that no
+ * module needs a JSON library.
  */
-final class Json {
+public final class Json {
   private Json() {}
 
-  /** {@code value} as compact JSON on one line. */
-  static String write(Object value) {
+  /** {@code value} as compact JSON on one line, doubles at full precision. */
+  public static String write(Object value) {
+    return write(value, -1);
+  }
+
+  /**
+   * {@code value} as compact JSON on one line, doubles rounded half-up to at most {@code decimals}
+   * places (a stable, short form for reports whose measurements are no more precise); a negative
+   * {@code decimals} keeps full precision.
+   */
+  public static String write(Object value, int decimals) {
     StringBuilder out = new StringBuilder();
-    write(value, out);
+    write(value, decimals, out);
     return out.toString();
   }
 
-  private static void write(Object value, StringBuilder out) {
+  private static void write(Object value, int decimals, StringBuilder out) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof Map<?, ?> map) {
@@ -33,25 +41,29 @@ final class Json {
         Map.Entry<?, ?> e = entries.next();
         string(String.valueOf(e.getKey()), out);
         out.append(':');
-        write(e.getValue(), out);
+        write(e.getValue(), decimals, out);
         if (entries.hasNext()) out.append(',');
       }
       out.append('}');
-    } else if (value instanceof List<?> list) {
+    } else if (value instanceof Collection<?> list) {
       out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) out.append(',');
-        write(list.get(i), out);
+      boolean first = true;
+      for (Object element : list) {
+        if (!first) out.append(',');
+        first = false;
+        write(element, decimals, out);
       }
       out.append(']');
     } else if (value instanceof Double || value instanceof Float) {
       double d = ((Number) value).doubleValue();
       if (!Double.isFinite(d)) {
         out.append("null");
+      } else if (decimals < 0) {
+        out.append(d);
       } else {
         out.append(
             BigDecimal.valueOf(d)
-                .setScale(3, RoundingMode.HALF_UP)
+                .setScale(decimals, RoundingMode.HALF_UP)
                 .stripTrailingZeros()
                 .toPlainString());
       }
