@@ -134,6 +134,7 @@ public final class MappedFile implements AutoCloseable {
    *     {@code ulimit -v}); the message names the limit and its current value
    */
   public static MappedFile open(Path path, MappingOptions options) throws IOException {
+    checkChunkSize(options);
     checkRegularFile(path);
     FileChannel channel = openChannel(path, options.writable(), false);
     MappedFile file = new MappedFile(path, options, channel);
@@ -163,6 +164,7 @@ public final class MappedFile implements AutoCloseable {
     if (!options.writable()) {
       throw new IllegalArgumentException("create needs read-write options, got " + options);
     }
+    checkChunkSize(options);
     FileChannel channel = openChannel(path, true, true);
     MappedFile file = new MappedFile(path, options, channel);
     try {
@@ -172,6 +174,15 @@ public final class MappedFile implements AutoCloseable {
       file.closeQuietly(e);
       Files.deleteIfExists(path);
       throw e;
+    }
+  }
+
+  /** Chunks must start on page boundaries for advice and residency (64 KiB pages on some arm64). */
+  private static void checkChunkSize(MappingOptions options) {
+    long page = NativeAccess.get().map(NativeAccess::pageSize).orElse(FALLBACK_PAGE_SIZE);
+    if (options.chunkSize() < page) {
+      throw new IllegalArgumentException(
+          "chunk size " + options.chunkSize() + " is smaller than the page size " + page);
     }
   }
 
@@ -652,7 +663,9 @@ public final class MappedFile implements AutoCloseable {
     checkWritable();
     checkOpen();
     if (newSize <= size) return;
-    reserve(size, newSize - size);
+    // Another process (or MappedFile) may have grown the file already: never overwrite its data.
+    long from = Math.max(size, channel.size());
+    if (newSize > from) reserve(from, newSize - from);
     mapUpTo(newSize);
   }
 

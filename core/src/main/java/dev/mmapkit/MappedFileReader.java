@@ -14,12 +14,17 @@ final class MappedFileReader implements FileReader {
 
   static MappedFileReader open(Path path, AccessPattern pattern) throws IOException {
     MappedFile file = MappedFile.open(path);
-    switch (pattern) {
-      case RANDOM -> file.advise(0, file.size(), Advice.RANDOM);
-      case SEQUENTIAL -> file.advise(0, file.size(), Advice.SEQUENTIAL);
-      case ONE_SHOT -> {}
+    try {
+      switch (pattern) {
+        case RANDOM -> file.advise(0, file.size(), Advice.RANDOM);
+        case SEQUENTIAL -> file.advise(0, file.size(), Advice.SEQUENTIAL);
+        case ONE_SHOT -> {}
+      }
+      return new MappedFileReader(file);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
     }
-    return new MappedFileReader(file);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.mmapkit.cache;
 
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
+import dev.mmapkit.internal.Checksums;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -608,8 +609,8 @@ final class Segment {
    */
   private static int checksum(MemorySegment file, long entry, long length) {
     CRC32C crc = new CRC32C();
-    crc.update(file.asSlice(entry, 8).asByteBuffer());
-    crc.update(file.asSlice(entry + ENTRY_HEADER_SIZE, length).asByteBuffer());
+    Checksums.update(crc, file.asSlice(entry, 8));
+    Checksums.update(crc, file.asSlice(entry + ENTRY_HEADER_SIZE, length));
     return (int) crc.getValue();
   }
 
@@ -660,6 +661,9 @@ final class Segment {
   private void beginWrite() {
     long v = (long) LONG.getVolatile(file, base + SEG_VERSION);
     if ((v & 1) == 0) LONG.setVolatile(file, base + SEG_VERSION, v + 1);
+    // The odd version must be visible before any entry byte changes: a volatile store orders what
+    // comes before it, not after (aarch64 compiles it to a bare stlr).
+    VarHandle.storeStoreFence();
   }
 
   private void endWrite() {

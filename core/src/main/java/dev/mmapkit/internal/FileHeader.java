@@ -176,9 +176,9 @@ public record FileHeader(
 
   private static int checksum(MemorySegment file, int count) {
     CRC32C crc = new CRC32C();
-    crc.update(file.asSlice(0, CHECKSUM_OFFSET).asByteBuffer());
+    Checksums.update(crc, file.asSlice(0, CHECKSUM_OFFSET));
     crc.update(new byte[4]);
-    crc.update(file.asSlice(PARAMETERS_OFFSET, 8L * count).asByteBuffer());
+    Checksums.update(crc, file.asSlice(PARAMETERS_OFFSET, 8L * count));
     return (int) crc.getValue();
   }
 }

@@ -23,16 +23,13 @@ public final class Processes {
     return startTime(currentPid()).orElse(0);
   }
 
-  /** The start time of {@code pid} in clock ticks since boot, or empty if it does not exist. */
+  /**
+   * The start time of {@code pid} in clock ticks since boot, or empty if it does not exist or has
+   * exited (a zombie that its parent has not reaped yet).
+   */
   public static OptionalLong startTime(long pid) {
-    String stat;
-    try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    } catch (IOException e) {
-      return OptionalLong.empty();
-    }
-    // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] fields = statFields(pid);
+    if (fields == null || exited(fields)) return OptionalLong.empty();
     try {
       return OptionalLong.of(Long.parseLong(fields[22 - 3]));
     } catch (RuntimeException e) {
@@ -42,12 +39,31 @@ public final class Processes {
 
   /**
    * Whether the process {@code pid} that started at {@code startTime} is still running. A start
-   * time of 0 means unknown: then only the pid is checked.
+   * time of 0 means unknown: then only the pid is checked. A zombie counts as dead.
    */
   public static boolean isAlive(long pid, long startTime) {
     if (pid <= 0) return false;
+    String[] fields = statFields(pid);
+    if (fields == null) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    if (exited(fields)) return false;
     OptionalLong actual = startTime(pid);
-    if (actual.isPresent()) return startTime == 0 || actual.getAsLong() == startTime;
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return actual.isPresent() && (startTime == 0 || actual.getAsLong() == startTime);
+  }
+
+  /** Fields 3 onwards of {@code /proc/PID/stat} (index 0 is the state), or null. */
+  private static String[] statFields(long pid) {
+    String stat;
+    try {
+      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (IOException e) {
+      return null;
+    }
+    // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /** State Z (zombie) or X (dead): the process has exited. */
+  private static boolean exited(String[] fields) {
+    return fields[0].equals("Z") || fields[0].equals("X");
   }
 }

@@ -372,6 +372,7 @@ public final class AppendLog implements AutoCloseable {
    * @return how many chunk files were deleted
    */
   public int deleteBefore(long position) throws IOException {
+    if (position <= firstPosition()) return 0;
     long index = Math.min(position, meta.tail()) >>> shift;
     long first = meta.raiseFirstChunk(index);
     chunks.unmapBelow(first);
@@ -409,12 +410,17 @@ public final class AppendLog implements AutoCloseable {
     return deleteBefore(index << shift);
   }
 
-  /** Stamps chunk {@code index}, now complete, with the time it was sealed. */
-  private void sealed(long index) throws IOException {
+  /**
+   * Stamps chunk {@code index}, now complete, with the time it was sealed. Runs after the tail
+   * moved, so it must not throw: a chunk it cannot stamp (deleted by retention, or owned by another
+   * user) keeps its own time, and {@link #deleteOlderThan} may keep it longer.
+   */
+  private void sealed(long index) {
     try {
       Files.setLastModifiedTime(chunks.path(index), FileTime.from(Instant.now()));
-    } catch (NoSuchFileException e) {
-      // deleted by retention already
+    } catch (IOException e) {
+      System.getLogger("dev.mmapkit.log")
+          .log(System.Logger.Level.DEBUG, "cannot stamp sealed chunk " + index + ": " + e);
     }
   }
 

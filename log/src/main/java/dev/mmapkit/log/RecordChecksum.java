@@ -1,5 +1,6 @@
 package dev.mmapkit.log;
 
+import dev.mmapkit.internal.Checksums;
 import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;
 
@@ -13,7 +14,7 @@ final class RecordChecksum {
 
   static int of(long position, int frameLength, MemorySegment payload) {
     CRC32C crc = new CRC32C();
-    crc.update(payload.asByteBuffer());
+    Checksums.update(crc, payload);
     return (int) crc.getValue() ^ mix(position, frameLength);
   }
 

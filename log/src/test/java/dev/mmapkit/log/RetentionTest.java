@@ -88,6 +88,18 @@ class RetentionTest {
   }
 
   @Test
+  void positionsAtOrBeforeTheStartDeleteNothing() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      List<Long> all = fill(log, 3);
+      assertEquals(0, log.deleteBefore(-1));
+      assertEquals(0, log.deleteBefore(Long.MIN_VALUE));
+      assertEquals(0, log.deleteBefore(0));
+      assertEquals(all, positions(log.reader()));
+      log.append(new byte[10]); // still appendable
+    }
+  }
+
+  @Test
   void theChunkTheNextAppendGoesToIsNeverDeleted() throws Exception {
     try (AppendLog log = AppendLog.open(dir, CONFIG)) {
       List<Long> all = fill(log, 3);
