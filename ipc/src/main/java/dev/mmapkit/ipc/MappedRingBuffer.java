@@ -2,10 +2,12 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
+import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -240,6 +242,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
+        checkLength(length, contiguous - bytesRead, head + bytesRead);
         bytesRead += align(length);
         int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
         if (type == PADDING_TYPE) continue;
@@ -251,6 +254,26 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, count);
     }
     return count;
+  }
+
+  /**
+   * A committed length read from shared memory must describe a record that fits before the end of
+   * the ring; anything else is corruption, reported with the file and position instead of handing
+   * the handler a bad range. The head stays at the record, so every read reports it.
+   */
+  private void checkLength(int length, long roomToEnd, long position) {
+    if (length < HEADER_LENGTH || align(length) > roomToEnd) {
+      throw new UncheckedIOException(
+          new FileFormatException(
+              file.path(),
+              "corrupted ring: record length "
+                  + length
+                  + " at position "
+                  + position
+                  + " does not fit the "
+                  + roomToEnd
+                  + " bytes before the end of the ring"));
+    }
   }
 
   @Override
@@ -271,6 +294,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
+        checkLength(length, contiguous - bytesRead, head + bytesRead);
         int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
         if (type == PADDING_TYPE) {
           bytesRead += align(length);

@@ -114,6 +114,35 @@ class RingBufferFormatTest {
   }
 
   @Test
+  void aCorruptedRecordLengthIsReportedWithTheFileAndPosition() throws Exception {
+    for (int badLength : new int[] {5, 1 << 20}) {
+      Files.deleteIfExists(path);
+      createRing();
+      try (RingBuffer ring = RingBuffers.open(path)) {
+        assertTrue(ring.write(1, new byte[16]));
+      }
+      edit(
+          s ->
+              s.set(
+                  java.lang.foreign.ValueLayout.JAVA_INT,
+                  RingBufferDescriptor.DATA_OFFSET + RingBufferDescriptor.LENGTH_OFFSET,
+                  badLength));
+      try (RingBuffer ring = RingBuffers.open(path)) {
+        for (int attempt = 0; attempt < 2; attempt++) { // the head stays: every read reports it
+          var e =
+              assertThrows(
+                  java.io.UncheckedIOException.class,
+                  () -> ring.read((type, buffer, offset, length) -> {}, 10));
+          assertTrue(e.getCause() instanceof FileFormatException, e.toString());
+          assertTrue(
+              e.getMessage().contains(path + ": corrupted ring: record length " + badLength),
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
   void corruptedPositionsAreRefused() throws Exception {
     createRing();
     edit(
