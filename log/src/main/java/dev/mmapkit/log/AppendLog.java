@@ -162,17 +162,12 @@ public final class AppendLog implements AutoCloseable {
   public long append(byte[] payload, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, payload.length);
     int frame = frameLength(length);
-    long position = claimPosition(frame);
-    MemorySegment chunk = chunks.mapped(position >>> shift);
-    long off = position & mask;
-    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
-    MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
-    chunk.set(
-        LogMeta.INT,
-        off + LogChunkDescriptor.CHECKSUM_OFFSET,
-        RecordChecksum.of(position, frame, payload, offset, length));
-    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
-    return position;
+    return appendRecord(
+        frame,
+        (chunk, at, position) -> {
+          MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, at, length);
+          return RecordChecksum.of(position, frame, payload, offset, length);
+        });
   }
 
   /**
@@ -184,15 +179,38 @@ public final class AppendLog implements AutoCloseable {
     if (payload.byteSize() > maxPayload) throw tooLarge(payload.byteSize());
     int length = (int) payload.byteSize();
     int frame = frameLength(length);
+    return appendRecord(
+        frame,
+        (chunk, at, position) -> {
+          MemorySegment.copy(payload, 0, chunk, at, length);
+          return RecordChecksum.of(position, frame, payload);
+        });
+  }
+
+  /** Copies a payload into its claimed place and returns the record's checksum. */
+  @FunctionalInterface
+  private interface PayloadWriter {
+    int write(MemorySegment chunk, long payloadOffset, long position);
+  }
+
+  private long appendRecord(int frame, PayloadWriter payload) throws IOException {
     long position = claimPosition(frame);
     MemorySegment chunk = chunks.mapped(position >>> shift);
     long off = position & mask;
-    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
-    MemorySegment.copy(payload, 0, chunk, off + HEADER_SIZE, length);
-    chunk.set(
-        LogMeta.INT,
-        off + LogChunkDescriptor.CHECKSUM_OFFSET,
-        RecordChecksum.of(position, frame, payload));
+    try {
+      chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+      int checksum = payload.write(chunk, off + HEADER_SIZE, position);
+      chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
+    } catch (RuntimeException | Error e) {
+      // The tail has moved past this space: readers in every process would wait at it forever, so
+      // give it up as an aborted record (which they skip) before reporting the failure.
+      try {
+        publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
     return position;
   }

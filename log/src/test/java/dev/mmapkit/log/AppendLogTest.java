@@ -312,4 +312,22 @@ class AppendLogTest {
       assertEquals(SMALL, log.chunkSize());
     }
   }
+
+  @Test
+  void aFailedCopyLeavesNoHoleForReaders() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, new LogConfig(SMALL, Durability.NONE))) {
+      long first = log.append(new byte[] {1});
+      java.lang.foreign.MemorySegment gone;
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        gone = arena.allocate(100);
+      }
+      java.lang.foreign.MemorySegment closed = gone;
+      assertThrows(IllegalStateException.class, () -> log.append(closed));
+      long after = log.append(new byte[] {2});
+      java.util.List<Long> seen = new java.util.ArrayList<>();
+      log.reader().poll((p, payload) -> seen.add(p));
+      assertEquals(
+          java.util.List.of(first, after), seen, "the failed append is skipped, not waited at");
+    }
+  }
 }
