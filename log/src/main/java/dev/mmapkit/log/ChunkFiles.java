@@ -137,6 +137,12 @@ final class ChunkFiles implements AutoCloseable {
     }
     try {
       validate(file, index);
+      if (create && syncDirectory) {
+        // SYNC mode: whoever created this chunk (maybe a NONE-mode process), its header and its
+        // directory entry must be on disk before a record in it is acknowledged.
+        file.force(0, FileHeader.SIZE);
+        syncDirectory();
+      }
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -228,7 +234,6 @@ final class ChunkFiles implements AutoCloseable {
         FileHeader.createdNow(
                 LogChunkDescriptor.KIND, LogChunkDescriptor.VERSION, chunkSize, index, logId)
             .writeTo(file.chunk(0));
-        if (syncDirectory) file.force(0, FileHeader.SIZE);
       } catch (DiskFullException e) {
         throw new DiskFullException(dir, e.requestedBytes(), e.usableBytes(), e);
       }
@@ -237,7 +242,6 @@ final class ChunkFiles implements AutoCloseable {
       } catch (FileAlreadyExistsException e) {
         return; // another process created it first: use theirs
       }
-      if (syncDirectory) syncDirectory();
     } finally {
       Files.deleteIfExists(tmp);
     }
