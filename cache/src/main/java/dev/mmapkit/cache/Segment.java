@@ -278,10 +278,26 @@ final class Segment {
 
   /** Stores {@code key → value} (with {@code source} if not null), evicting as needed. */
   void put(byte[] key, byte[] value, long hash, int checksum, SourceStamp source) {
+    put(key, value, hash, checksum, source, -1);
+  }
+
+  /**
+   * Stores {@code key → value} unless the cache has been invalidated since {@code
+   * expectedGeneration} (a value computed before an {@code invalidateAll} must not outlive it); -1
+   * stores regardless.
+   */
+  void put(
+      byte[] key,
+      byte[] value,
+      long hash,
+      int checksum,
+      SourceStamp source,
+      long expectedGeneration) {
     lock();
     try {
       beginWrite();
       prepare();
+      if (expectedGeneration >= 0 && header(SEG_GENERATION) != expectedGeneration) return;
       int tag = (int) (hash >>> 32);
       long need = entrySize(key.length, value.length) + (source != null ? SOURCE_SIZE : 0);
       int pos = find(key, tag);

@@ -372,11 +372,16 @@ public final class SharedCache implements AutoCloseable {
   }
 
   private byte[] load(byte[] key, Function<byte[], byte[]> loader) {
+    long generation = generation(); // what the loader sees; an invalidateAll after it wins
     long start = System.nanoTime();
     byte[] value = loader.apply(key);
     processes.count(SLOT_LOADS, 1);
     processes.count(SLOT_LOAD_NANOS, System.nanoTime() - start);
-    if (value != null) put(key, value);
+    if (value != null) {
+      checkSizes(key, value);
+      long hash = KeyHash.of(key);
+      segmentFor(hash).put(key, value, hash, Segment.checksum(key, value, null), null, generation);
+    }
     return value;
   }
 

@@ -243,4 +243,22 @@ class SharedCacheTest {
       assertArrayEquals(value(1, 0, 20), cache.get(key(1)));
     }
   }
+
+  @Test
+  void aValueLoadedAcrossAnInvalidationIsReturnedButNotStored() throws Exception {
+    try (SharedCache cache = open(CacheConfig.of(1 << 20, 1000))) {
+      byte[] key = "k".getBytes();
+      byte[] loaded =
+          cache.computeIfAbsent(
+              key,
+              k -> {
+                cache.invalidateAll(); // e.g. a deploy while the value was being built
+                return "stale".getBytes();
+              });
+      assertEquals("stale", new String(loaded));
+      assertNull(cache.get(key), "a value computed before invalidateAll must not outlive it");
+      assertEquals("fresh", new String(cache.computeIfAbsent(key, k -> "fresh".getBytes())));
+      assertEquals("fresh", new String(cache.get(key)));
+    }
+  }
 }
