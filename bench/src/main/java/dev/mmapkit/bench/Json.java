@@ -33,7 +33,8 @@ final class Json {
       m.put("unit", c.unit());
       m.put("ratio", c.ratio());
       m.put("goal", c.goal());
-      m.put("met", c.hasGoal() ? c.met() : null);
+      m.put("met", c.hasGoal() && c.measured() ? c.met() : null);
+      if (!c.measured()) m.put("skipped", true);
       m.put("note", c.note());
       write(sb, m);
     } else if (value instanceof Map<?, ?> map) {
