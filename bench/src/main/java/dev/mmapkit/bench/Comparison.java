@@ -30,6 +30,21 @@ public record Comparison(
     return new Comparison(name, ours, anchor, unit, anchor / ours, goal, note);
   }
 
+  /**
+   * A row that could not be measured (e.g. its anchor is not installed): the anchor and the ratio
+   * are NaN, so that no number stands in for the missing one, and the note starts with {@code
+   * skipped:} and the reason.
+   */
+  public static Comparison skipped(
+      String name, double ours, String unit, double goal, String reason) {
+    return new Comparison(name, ours, Double.NaN, unit, Double.NaN, goal, "skipped: " + reason);
+  }
+
+  /** Whether the row was measured, i.e. it has a ratio. */
+  public boolean measured() {
+    return !Double.isNaN(ratio);
+  }
+
   /** Whether the row has a goal. */
   /** This comparison as a JSON object for the {@code --json} report. */
   public Map<String, Object> toJson() {
@@ -40,7 +55,8 @@ public record Comparison(
     m.put("unit", unit());
     m.put("ratio", ratio());
     m.put("goal", goal());
-    m.put("met", hasGoal() ? met() : null);
+    m.put("met", hasGoal() && measured() ? met() : null);
+    if (!measured()) m.put("skipped", true);
     m.put("note", note());
     return m;
   }

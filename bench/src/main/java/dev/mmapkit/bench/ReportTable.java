@@ -31,7 +31,7 @@ final class ReportTable {
           r.unit(),
           r.ratio(),
           r.hasGoal() ? String.format("%.1f", r.goal()) : "-",
-          r.hasGoal() ? (r.met() ? "yes" : "NO") : "-");
+          !r.measured() ? "skipped" : r.hasGoal() ? (r.met() ? "yes" : "NO") : "-");
     }
     out.println();
     out.println(

@@ -5,6 +5,8 @@ import dev.mmapkit.bench.BenchSettings;
 import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.cache.CacheStats;
 import dev.mmapkit.cache.SharedCache;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
@@ -16,6 +18,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -26,7 +30,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ConcurrentHashMap}, Chronicle Map and lmdbjava (JMH), and, measured directly, whether 1M entries
  * fit in 1.25× their raw size, allocation per hit, and two reader processes against one.
  *
- * <p>The Redis row of issue 3 is not implemented yet.
+ * <p>The Redis row ({@code get-vs-redis-pipelined}) runs {@link RedisBenchmark} in a JMH run of its
+ * own that does not fail the group: when {@code redis-server} is not on PATH (and {@code bench/run}
+ * could not install it) or the benchmark fails, the row is reported as skipped, with the reason.
  */
 public final class CacheGroup implements BenchGroup {
   private static final double NO_GOAL = Double.NaN;
@@ -50,6 +56,12 @@ public final class CacheGroup implements BenchGroup {
 
   private final Map<String, String> findings = new LinkedHashMap<>();
 
+  /** {@code redis-server --version}, when the Redis run was planned. */
+  private String redisVersion;
+
+  /** Why the Redis run was not planned, when it was not. */
+  private String redisSkipped;
+
   @Override
   public String name() {
     return "cache";
@@ -61,7 +73,8 @@ public final class CacheGroup implements BenchGroup {
     // The anchors reach into the JDK (lmdbjava: direct buffers; Chronicle Map: much more, and it
     // sends usage analytics unless told not to). SharedCache itself needs none of this.
     jvmArgs.addAll(ANCHOR_FLAGS);
-    return List.of(
+    List<Options> runs = new ArrayList<>();
+    runs.add(
         new OptionsBuilder()
             .include(CacheBenchmark.class.getName())
             .include(LmdbBenchmark.class.getName())
@@ -75,6 +88,36 @@ public final class CacheGroup implements BenchGroup {
             .measurementIterations(quick ? 1 : 5)
             .measurementTime(TimeValue.seconds(quick ? 1 : 2))
             .build());
+    Optional<Path> redis = RedisServer.find();
+    if (redis.isEmpty()) {
+      redisSkipped =
+          RedisServer.EXECUTABLE
+              + " is not on PATH (bench/run installs Debian's package when it can)";
+    } else {
+      try {
+        redisVersion = RedisServer.version(redis.get());
+      } catch (Exception e) {
+        redisSkipped = redis.get() + " --version failed: " + e;
+      }
+    }
+    if (redisSkipped == null) {
+      // A run of its own so that a server that will not start fails this row only. Jedis needs no
+      // JVM flags, and the fork starts and stops the server (RedisBenchmark's set-up and
+      // tear-down).
+      runs.add(
+          new OptionsBuilder()
+              .include(RedisBenchmark.class.getName())
+              .forks(1)
+              .shouldFailOnError(false)
+              .jvmArgs(settings.forkJvmArgs().toArray(new String[0]))
+              .param("entries", Integer.toString(ENTRIES))
+              .warmupIterations(quick ? 1 : 2)
+              .warmupTime(TimeValue.seconds(1))
+              .measurementIterations(quick ? 1 : 5)
+              .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+              .build());
+    }
+    return runs;
   }
 
   @Override
@@ -124,6 +167,9 @@ public final class CacheGroup implements BenchGroup {
               1.5,
               data + "; lmdbjava 0.9.1 in /dev/shm, one read txn renewed every 1024 gets"));
     }
+    if (scores.containsKey("sharedCacheGet")) {
+      rows.add(redisRow(scores, data));
+    }
     if (scores.containsKey("sharedCachePut")) {
       rows.add(
           Comparison.rate(
@@ -135,6 +181,46 @@ public final class CacheGroup implements BenchGroup {
               data + "; overwrite of an existing key"));
     }
     return rows;
+  }
+
+  /** Our hits against Redis GETs pipelined by 100, or the row skipped with the reason. */
+  private Comparison redisRow(Map<String, Double> scores, String data) {
+    double ours = scores.get("sharedCacheGet") / 1e6;
+    String name = "get-vs-redis-pipelined";
+    String unit = "M gets/s";
+    double goal = 10;
+    if (redisSkipped != null) return Comparison.skipped(name, ours, unit, goal, redisSkipped);
+    Double redis = scores.get("redisGetPipelined");
+    if (redis == null) {
+      return Comparison.skipped(
+          name, ours, unit, goal, "the Redis benchmark failed (its JMH error is in the output)");
+    }
+    return Comparison.rate(
+        name,
+        ours,
+        redis / 1e6,
+        unit,
+        goal,
+        data
+            + "; "
+            + redisVersion.replaceFirst(" sha=.*", "")
+            + " on 127.0.0.1 (--save '' --appendonly no), Jedis "
+            + jedisVersion()
+            + ", 1 connection, GETs pipelined by "
+            + RedisBenchmark.PIPELINE);
+  }
+
+  /** The version of the Jedis client on the class path, from the properties file in its jar. */
+  private static String jedisVersion() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        redis.clients.jedis.Jedis.class.getResourceAsStream(
+            "/redis/clients/jedis/pom.properties")) {
+      if (in != null) properties.load(in);
+    } catch (IOException e) {
+      // fall through to "?"
+    }
+    return properties.getProperty("version", "?");
   }
 
   @Override
