@@ -2,6 +2,7 @@ package dev.mmapkit.bench.cache;
 
 import dev.mmapkit.bench.BenchGroup;
 import dev.mmapkit.bench.BenchSettings;
+import dev.mmapkit.bench.ChronicleFlags;
 import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.cache.CacheStats;
 import dev.mmapkit.cache.SharedCache;
@@ -38,21 +39,8 @@ public final class CacheGroup implements BenchGroup {
   private static final double NO_GOAL = Double.NaN;
   private static final int ENTRIES = 1_000_000;
 
-  /** JVM flags the anchors need on JDK 25 (Chronicle Map's list is from its Java 21 notes). */
-  static final List<String> ANCHOR_FLAGS =
-      List.of(
-          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.io=ALL-UNNAMED",
-          "--add-opens=java.base/java.util=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-          "-Dchronicle.analytics.disable=true");
+  /** JVM flags the anchors need on JDK 25 (lmdbjava's opens are among Chronicle's). */
+  static final List<String> ANCHOR_FLAGS = ChronicleFlags.JVM_ARGS;
 
   private final Map<String, String> findings = new LinkedHashMap<>();
 

@@ -2,6 +2,7 @@ package dev.mmapkit.bench.log;
 
 import dev.mmapkit.bench.BenchGroup;
 import dev.mmapkit.bench.BenchSettings;
+import dev.mmapkit.bench.ChronicleFlags;
 import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.log.AppendLog;
 import dev.mmapkit.log.LogConfig;
@@ -85,21 +86,7 @@ public final class LogGroup implements BenchGroup {
         .jvmArgs(args.toArray(new String[0]));
   }
 
-  static final List<String> CHRONICLE_FLAGS =
-      List.of(
-          "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-          "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-          "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.io=ALL-UNNAMED",
-          "--add-opens=java.base/java.util=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-          "-Dchronicle.analytics.disable=true",
-          "-Ddisable.resource.warning=true");
+  static final List<String> CHRONICLE_FLAGS = ChronicleFlags.JVM_ARGS;
 
   @Override
   public List<Comparison> compare(Collection<RunResult> results) {
