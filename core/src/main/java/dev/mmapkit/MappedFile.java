@@ -80,6 +80,9 @@ public final class MappedFile implements AutoCloseable {
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   private static final int FALLBACK_PAGE_SIZE = 4096;
 
+  /** How long {@link #close()} waits for another thread's native call on the mapping to end. */
+  private static final long CLOSE_WAIT_NANOS = 30_000_000_000L;
+
   private final Path path;
   private final MappingOptions options;
   private final FileChannel channel;
@@ -758,12 +761,40 @@ public final class MappedFile implements AutoCloseable {
     }
     closed = true;
     try {
-      arena.close();
+      closeArena();
     } finally {
       try {
         channel.close();
       } finally {
         closeDescriptor();
+      }
+    }
+  }
+
+  /**
+   * Closes the arena, waiting (up to {@link #CLOSE_WAIT_NANOS}) for native calls that another
+   * thread is making on our segments ({@link #warm}, {@link #prefaultForWrite}, advice): the JDK
+   * refuses to close a shared arena while a downcall holds it, with an {@code
+   * IllegalStateException} ("Session is acquired"). {@link #closed} is already set, so no new call
+   * of ours starts; such a call lasts as long as its page faults.
+   */
+  private void closeArena() throws IOException {
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    while (true) {
+      try {
+        arena.close();
+        return;
+      } catch (IllegalStateException busy) {
+        if (System.nanoTime() > deadline) {
+          throw new MmapkitException(
+              path, "cannot unmap: another thread is still in a native call on the mapping", busy);
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MmapkitException(path, "interrupted while waiting to unmap", e);
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.mmapkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -115,5 +116,27 @@ class PageCacheTest {
       long after = file.residency().orElseThrow().residentBytes();
       assertTrue(after <= 4 * window, "resident after the scan " + Bytes.format(after));
     }
+  }
+
+  @Test
+  void closeWaitsForANativeCallInAnotherThreadInsteadOfFailing() throws Exception {
+    Path path = TestFiles.sparse(dir.resolve("big"), 1L << 30);
+    MappedFile file = MappedFile.open(path);
+    var started = new java.util.concurrent.CountDownLatch(1);
+    var warming =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              started.countDown();
+              try {
+                file.warm(0, file.size()); // one long MADV_POPULATE_READ downcall
+              } catch (IllegalStateException closedMeanwhile) {
+                // fine: the file was closed between two ranges
+              }
+            });
+    started.await();
+    Thread.sleep(10);
+    file.close(); // used to fail with "Session is acquired by 1 clients"
+    warming.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertThrows(IllegalStateException.class, () -> file.getLong(0));
   }
 }
