@@ -748,7 +748,9 @@ public final class MappedFile implements AutoCloseable {
 
   /**
    * Unmaps the file and closes it. Segments obtained from it become inaccessible (using them throws
-   * {@link IllegalStateException}). Does not {@link #force} anything. Idempotent.
+   * {@link IllegalStateException}). Does not {@link #force} anything. Idempotent. If another thread
+   * is inside a native call on the mapping ({@link #warm}, advice), waits for it to return (up to
+   * 30 s, then {@link MmapkitException}).
    *
    * @throws WrongThreadException if the options are {@link MappingOptions#confinedToOpeningThread()
    *     confined} and this is not the opening thread
