@@ -1,7 +1,8 @@
 /**
  * mmapkit ipc: ring buffers in a memory-mapped file shared by processes on one host, one-to-one and
  * many-to-one, with zero-copy claims, back-pressure, futex-based blocking waits and recovery of
- * claims left by a dead producer.
+ * claims left by a dead producer; and broadcast, one transmitter to many receivers, lossy with
+ * lapped detection.
  *
  * <p>Grant native access to core only: {@code --enable-native-access=dev.mmapkit.core}. Without it
  * the rings work; the blocking idle strategy falls back to sleeping.

@@ -2,7 +2,10 @@ package dev.mmapkit.ipc;
 
 import java.lang.foreign.MemorySegment;
 
-/** Receives messages read from a {@link RingBuffer}, in place. */
+/**
+ * Receives messages read from a {@link RingBuffer}, in place, or from a {@link BroadcastReceiver},
+ * as a validated copy in the receiver's own buffer (also valid only during the call).
+ */
 @FunctionalInterface
 public interface MessageHandler {
   /**

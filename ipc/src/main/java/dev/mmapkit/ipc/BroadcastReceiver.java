@@ -1,0 +1,209 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.BroadcastDescriptor.*;
+
+import dev.mmapkit.MappedFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One reader of a broadcast file, made by {@link Broadcast#openReceiver}, with its own cursor. Use
+ * it from one thread at a time; open one per reading thread.
+ *
+ * <p>Each message is copied out of the ring into this receiver's own buffer and validated before it
+ * is handed over: after the copy the receiver re-reads the tail intent, and if the transmitter may
+ * have overwritten any byte of the record, the copy is discarded, {@link #lappedCount()} goes up
+ * and the receiver jumps to the latest record. So a message delivered is always whole and exactly
+ * what was transmitted; messages overwritten before this receiver got to them are lost.
+ */
+public final class BroadcastReceiver implements AutoCloseable {
+  private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  private static final int INITIAL_COPY_SIZE = 4096;
+
+  private final MappedFile file;
+  private final MemorySegment meta;
+  private final MemorySegment data;
+  private final long capacity;
+  private final long mask;
+  private final int maxMessageLength;
+  private final Arena arena = Arena.ofAuto();
+  private MemorySegment copy;
+
+  private long cursor;
+  private long lappedCount;
+  private int type;
+  private int length;
+
+  BroadcastReceiver(MappedFile file, long capacity) {
+    this.file = file;
+    this.meta = file.chunk(0);
+    this.data = meta.asSlice(DATA_OFFSET, capacity);
+    this.capacity = capacity;
+    this.mask = capacity - 1;
+    this.maxMessageLength = BroadcastDescriptor.maxMessageLength(capacity);
+    this.copy = arena.allocate(Math.min(INITIAL_COPY_SIZE, Math.max(8, maxMessageLength)), 8);
+    this.cursor = latest();
+  }
+
+  long tailIntent() {
+    return (long) LONG.getVolatile(meta, TAIL_INTENT_OFFSET);
+  }
+
+  long tail() {
+    return (long) LONG.getAcquire(meta, TAIL_OFFSET);
+  }
+
+  long latest() {
+    return (long) LONG.getAcquire(meta, LATEST_OFFSET);
+  }
+
+  /** The data area's size in bytes. */
+  public long capacity() {
+    return capacity;
+  }
+
+  /** The largest payload a message can have. */
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  /** Times this receiver found itself overwritten and jumped to the latest record. */
+  public long lappedCount() {
+    return lappedCount;
+  }
+
+  /** This receiver's position: bytes of the stream it has read past, padding included. */
+  public long position() {
+    return cursor;
+  }
+
+  /**
+   * Moves to the next message, if one has been transmitted, and copies it into this receiver's
+   * buffer; {@link #type()}, {@link #length()} and {@link #message()} then describe it. Never
+   * blocks.
+   *
+   * @return false if there is no new message yet
+   */
+  public boolean receiveNext() {
+    while (true) {
+      long tail = tail();
+      if (cursor >= tail) return false;
+      if (!intact(cursor)) {
+        lapped();
+        continue;
+      }
+      long index = cursor & mask;
+      int recordLength = data.get(ValueLayout.JAVA_INT, index + LENGTH_OFFSET);
+      int recordType = data.get(ValueLayout.JAVA_INT, index + TYPE_OFFSET);
+      if (recordType == PADDING_TYPE) {
+        VarHandle.acquireFence();
+        if (!intact(cursor)) {
+          lapped();
+          continue;
+        }
+        cursor += capacity - index;
+        continue;
+      }
+      if (recordLength < HEADER_LENGTH
+          || recordLength - HEADER_LENGTH > maxMessageLength
+          || recordLength > capacity - index) {
+        VarHandle.acquireFence();
+        if (!intact(cursor)) {
+          lapped();
+          continue;
+        }
+        throw new IllegalStateException(
+            "corrupted broadcast file "
+                + file.path()
+                + ": record at position "
+                + cursor
+                + " has length "
+                + recordLength);
+      }
+      int payloadLength = recordLength - HEADER_LENGTH;
+      ensureCopySize(payloadLength);
+      MemorySegment.copy(data, index + HEADER_LENGTH, copy, 0, payloadLength);
+      // The copy must be complete before the tail intent is read again.
+      VarHandle.acquireFence();
+      if (!intact(cursor)) {
+        lapped();
+        continue;
+      }
+      type = recordType;
+      length = payloadLength;
+      cursor += align(recordLength);
+      return true;
+    }
+  }
+
+  /**
+   * Hands up to {@code limit} new messages to {@code handler}, each as a validated copy: {@code
+   * buffer} is this receiver's own memory, valid only during the call.
+   *
+   * @return messages handed over
+   */
+  public int receive(MessageHandler handler, int limit) {
+    int received = 0;
+    while (received < limit && receiveNext()) {
+      handler.onMessage(type, copy, 0, length);
+      received++;
+    }
+    return received;
+  }
+
+  /** {@link #receive(MessageHandler, int)} with no limit beyond what is there now. */
+  public int receive(MessageHandler handler) {
+    return receive(handler, Integer.MAX_VALUE);
+  }
+
+  /** The type of the message {@link #receiveNext()} last returned. */
+  public int type() {
+    return type;
+  }
+
+  /** The payload length of the message {@link #receiveNext()} last returned. */
+  public int length() {
+    return length;
+  }
+
+  /**
+   * The payload of the message {@link #receiveNext()} last returned: this receiver's copy, valid
+   * until the next call.
+   */
+  public MemorySegment message() {
+    return copy.asSlice(0, length);
+  }
+
+  /** The payload of the message {@link #receiveNext()} last returned, as a new array. */
+  public byte[] messageBytes() {
+    return message().toArray(ValueLayout.JAVA_BYTE);
+  }
+
+  // Whether no byte of a record at position p has been overwritten: the transmitter announces every
+  // write in the tail intent before making it, and it overwrites p only once the intent passes p +
+  // capacity.
+  private boolean intact(long position) {
+    return tailIntent() - position <= capacity;
+  }
+
+  private void lapped() {
+    lappedCount++;
+    cursor = latest();
+  }
+
+  private void ensureCopySize(int size) {
+    if (copy.byteSize() < size) {
+      long newSize = Math.min(Long.highestOneBit((long) size - 1) << 1, maxMessageLength);
+      copy = arena.allocate(Math.max(newSize, size), 8);
+    }
+  }
+
+  /** Unmaps the file. */
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+}

@@ -1,0 +1,313 @@
+package dev.mmapkit.ipc;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.mmapkit.FileFormatException;
+import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.testkit.ChildJvm;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class BroadcastTest {
+  private static final int DATA = BroadcastReceiverMain.DATA_TYPE;
+
+  private TestRings files;
+  private Path path;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    files = new TestRings();
+    path = files.path("broadcast");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    files.close();
+  }
+
+  /**
+   * Null if the receiver's current message is a data message with a sequence number above {@code
+   * lastSeq}, the length that sequence number gets and intact filler; else what is wrong.
+   */
+  static String check(BroadcastReceiver receiver, long lastSeq, int maxLength) {
+    if (receiver.type() != DATA) return "type " + receiver.type();
+    MemorySegment message = receiver.message();
+    if (message.byteSize() < Payloads.HEADER) return "short message of " + message.byteSize();
+    long seq = Payloads.seq(message, 0);
+    if (seq <= lastSeq) return "seq " + seq + " after " + lastSeq;
+    if (receiver.length() != Payloads.length(seq, maxLength)) {
+      return "message " + seq + " has length " + receiver.length();
+    }
+    return Payloads.checkFiller(message, 0, seq, receiver.length());
+  }
+
+  private static void send(BroadcastTransmitter transmitter, long seq, int maxLength) {
+    transmitter.transmit(DATA, Payloads.bytes(0, 0, seq, Payloads.length(seq, maxLength)));
+  }
+
+  @Test
+  void everySizeAcrossWrapsIsReceivedInOrderByTwoReceivers() throws Exception {
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
+        BroadcastReceiver eager = Broadcast.openReceiver(path);
+        BroadcastReceiver lazy = Broadcast.openReceiver(path)) {
+      int maxLength = transmitter.maxMessageLength();
+      assertEquals(512, maxLength);
+      int count = 3 * (maxLength - Payloads.HEADER + 1); // every size three times, many wraps
+      long[] eagerNext = {0};
+      String[] failure = {null};
+      long lazyNext = 0;
+      for (long seq = 0; seq < count; seq++) {
+        if (seq % 2 == 0) {
+          send(transmitter, seq, maxLength);
+        } else { // the MemorySegment overload
+          byte[] bytes = Payloads.bytes(0, 0, seq, Payloads.length(seq, maxLength));
+          transmitter.transmit(DATA, MemorySegment.ofArray(bytes));
+        }
+        int n =
+            eager.receive(
+                (type, buffer, offset, length) -> {
+                  long got = Payloads.seq(buffer, offset);
+                  if (failure[0] != null) return;
+                  if (type != DATA || got != eagerNext[0]) {
+                    failure[0] =
+                        "eager: type " + type + " seq " + got + ", expected " + eagerNext[0];
+                  } else if (length != Payloads.length(got, maxLength)) {
+                    failure[0] = "eager: length " + length + " for " + got;
+                  } else {
+                    failure[0] = Payloads.checkFiller(buffer, offset, got, length);
+                  }
+                  eagerNext[0]++;
+                });
+        assertEquals(1, n);
+        assertNull(failure[0]);
+        if (seq % 3 == 2) { // three records of at most 528 bytes always fit in 4 KiB
+          for (int i = 0; i < 3; i++) {
+            assertTrue(lazy.receiveNext(), "lazy receiver missed " + lazyNext);
+            assertNull(check(lazy, lazyNext - 1, maxLength));
+            assertEquals(lazyNext, Payloads.seq(lazy.message(), 0));
+            lazyNext++;
+          }
+          assertFalse(lazy.receiveNext());
+        }
+      }
+      assertEquals(count, eagerNext[0]);
+      assertEquals(count, lazyNext);
+      assertEquals(0, eager.lappedCount());
+      assertEquals(0, lazy.lappedCount());
+      assertTrue(transmitter.position() > 10 * transmitter.capacity());
+
+      transmitter.transmit(7, new byte[0]);
+      assertTrue(lazy.receiveNext());
+      assertEquals(7, lazy.type());
+      assertEquals(0, lazy.length());
+      assertEquals(0, lazy.messageBytes().length);
+      assertFalse(lazy.receiveNext());
+    }
+  }
+
+  @Test
+  void aReceiverOpenedLaterStartsAtTheLatestMessage() throws Exception {
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096)) {
+      for (long seq = 0; seq < 5; seq++) send(transmitter, seq, 100);
+      try (BroadcastReceiver receiver = Broadcast.openReceiver(path)) {
+        assertTrue(receiver.receiveNext());
+        assertEquals(4, Payloads.seq(receiver.message(), 0));
+        assertFalse(receiver.receiveNext());
+        send(transmitter, 5, 100);
+        assertTrue(receiver.receiveNext());
+        assertNull(check(receiver, 4, 100));
+        assertEquals(0, receiver.lappedCount());
+      }
+    }
+  }
+
+  @Test
+  void aReceiverAFullRingBehindLearnsItWasLappedAndContinuesWithNewerMessages() throws Exception {
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
+        BroadcastReceiver slow = Broadcast.openReceiver(path)) {
+      int maxLength = 200;
+      for (long seq = 0; seq < 100; seq++) send(transmitter, seq, maxLength); // ~3 rings
+      assertTrue(slow.receiveNext());
+      assertTrue(slow.lappedCount() > 0);
+      assertNull(check(slow, -1, maxLength));
+      assertEquals(99, Payloads.seq(slow.message(), 0), "resumes at the latest message");
+      assertFalse(slow.receiveNext());
+      long lapped = slow.lappedCount();
+      for (long seq = 100; seq < 110; seq++) send(transmitter, seq, maxLength);
+      for (long seq = 100; seq < 110; seq++) {
+        assertTrue(slow.receiveNext());
+        assertNull(check(slow, seq - 1, maxLength));
+        assertEquals(seq, Payloads.seq(slow.message(), 0));
+      }
+      assertFalse(slow.receiveNext());
+      assertEquals(lapped, slow.lappedCount());
+    }
+  }
+
+  @Test
+  void aSlowReceiverRacingTheTransmitterNeverDeliversATornOrOverwrittenMessage() throws Exception {
+    int maxLength = 500;
+    long count = 300_000;
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
+        BroadcastReceiver receiver = Broadcast.openReceiver(path)) {
+      AtomicReference<Throwable> error = new AtomicReference<>();
+      Thread thread =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (long seq = 0; seq < count; seq++) send(transmitter, seq, maxLength);
+                    } catch (Throwable t) {
+                      error.set(t);
+                    }
+                  });
+      long lastSeq = -1;
+      long received = 0;
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (lastSeq < count - 1) {
+        assertTrue(System.nanoTime() < deadline, "timed out at " + lastSeq);
+        if (!receiver.receiveNext()) {
+          Thread.onSpinWait();
+          continue;
+        }
+        String failure = check(receiver, lastSeq, maxLength);
+        assertNull(failure, failure);
+        lastSeq = Payloads.seq(receiver.message(), 0);
+        received++;
+        long until = System.nanoTime() + 2_000; // slower than the transmitter
+        while (System.nanoTime() < until) Thread.onSpinWait();
+      }
+      thread.join();
+      assertNull(error.get());
+      assertTrue(receiver.lappedCount() > 0, "never lapped");
+      assertTrue(received < count, "received everything: " + received);
+    }
+  }
+
+  @Test
+  void crossProcessOneTransmitterTwoReceivers() throws Exception {
+    int maxLength = 300;
+    long count = 200_000;
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 64 * 1024)) {
+      Path ready1 = files.path("ready1");
+      Path ready2 = files.path("ready2");
+      Process first =
+          ChildJvm.start(
+              BroadcastReceiverMain.class,
+              path.toString(),
+              ready1.toString(),
+              Integer.toString(maxLength));
+      Process second =
+          ChildJvm.start(
+              BroadcastReceiverMain.class,
+              path.toString(),
+              ready2.toString(),
+              Integer.toString(maxLength));
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (!Files.exists(ready1) || !Files.exists(ready2)) {
+        assertTrue(System.nanoTime() < deadline, "receivers did not start");
+        Thread.sleep(5);
+      }
+      for (long seq = 0; seq < count; seq++) send(transmitter, seq, maxLength);
+      transmitter.transmit(BroadcastReceiverMain.END_TYPE, new byte[8]);
+      for (Process child : new Process[] {first, second}) {
+        ChildJvm.Result result = ChildJvm.finish(child, 30);
+        assertEquals(0, result.exitCode(), result.toString());
+        String out = result.stdout().strip();
+        assertTrue(out.startsWith("received="), out);
+        long received = Long.parseLong(out.substring(9, out.indexOf(' ')));
+        assertTrue(received > 0 && received <= count, out);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Errors
+
+  private String openFails() {
+    FileFormatException e =
+        assertThrows(FileFormatException.class, () -> Broadcast.openReceiver(path));
+    assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    return e.getMessage();
+  }
+
+  private void edit(java.util.function.Consumer<MemorySegment> change) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Arena arena = Arena.ofConfined()) {
+      change.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
+    }
+  }
+
+  @Test
+  void aRingFileIsNotABroadcastFile() throws Exception {
+    RingBuffers.createOneToOne(path, 4096).close();
+    String message = openFails();
+    assertTrue(message.contains("RING"), message);
+  }
+
+  @Test
+  void anotherLayoutVersionIsRefused() throws Exception {
+    Broadcast.createTransmitter(path, 4096).close();
+    edit(s -> FileHeader.createdNow("BCST", 2, 4096).writeTo(s));
+    String message = openFails();
+    assertTrue(message.contains("format version 2; this mmapkit reads version 1"), message);
+  }
+
+  @Test
+  void truncatedFileIsRefused() throws Exception {
+    Broadcast.createTransmitter(path, 4096).close();
+    try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+      file.setLength(BroadcastDescriptor.DATA_OFFSET + 1000);
+    }
+    String message = openFails();
+    assertTrue(message.contains("truncated: file is 9192 bytes"), message);
+    assertTrue(message.contains("needs 12288"), message);
+  }
+
+  @Test
+  void fileShorterThanTheHeaderIsRefused() throws Exception {
+    Files.write(path, new byte[100]);
+    assertTrue(openFails().contains("file is 100 bytes, shorter than the 4096-byte header"));
+  }
+
+  @Test
+  void corruptedCountersAreRefused() throws Exception {
+    Broadcast.createTransmitter(path, 4096).close();
+    edit(
+        s ->
+            s.set(java.lang.foreign.ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_OFFSET, 4096L));
+    assertTrue(openFails().contains("corrupted counters"));
+  }
+
+  @Test
+  void tooLargeMessagesAndBadArgumentsAreRefused() throws Exception {
+    assertThrows(IllegalArgumentException.class, () -> Broadcast.createTransmitter(path, 5000));
+    assertFalse(Files.exists(path));
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096)) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> transmitter.transmit(1, new byte[513]));
+      assertTrue(e.getMessage().contains("maximum of 512 bytes"), e.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> transmitter.transmit(1, MemorySegment.ofArray(new byte[513])));
+      assertThrows(IllegalArgumentException.class, () -> transmitter.transmit(-1, new byte[1]));
+      transmitter.transmit(1, new byte[512]);
+      assertThrows(FileAlreadyExistsException.class, () -> Broadcast.createTransmitter(path, 4096));
+    }
+  }
+}
