@@ -134,18 +134,46 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     if (length > maxMessageLength) throw tooLong(length);
     int slotBits = producerSlotBits;
     if (slotBits < 0) slotBits = registerProducer();
+    // Counted in flight before the tail moves, until the header is written: a consumer that sees
+    // the tail past a header-less claim and this counter at 0 sees the header (see unblock).
+    long inFlight = slotOffset(slotBits >>> SLOT_SHIFT) + PRODUCER_CLAIMS_IN_FLIGHT;
+    enterClaim(inFlight);
     int recordLength = length + HEADER_LENGTH;
     long recordIndex = claim(align(recordLength));
     if (recordIndex < 0) {
+      exitClaim(inFlight);
       LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
       return BACK_PRESSURED;
     }
     data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, type | slotBits);
     INT.setRelease(data, recordIndex + LENGTH_OFFSET, -recordLength);
+    exitClaim(inFlight);
     // The header must be visible before any payload byte: recovery scans for the first non-zero
     // word after a dead claim and must never mistake a payload for a header.
     VarHandle.storeStoreFence();
     return recordIndex + HEADER_LENGTH;
+  }
+
+  private void enterClaim(long inFlight) {
+    if (this instanceof ManyToOneRingBuffer) {
+      LONG.getAndAdd(meta, inFlight, 1L);
+    } else {
+      // One producer thread: a plain counter. The tail's release store orders this before it.
+      LONG.setRelease(meta, inFlight, (long) LONG.get(meta, inFlight) + 1);
+    }
+  }
+
+  private void exitClaim(long inFlight) {
+    if (this instanceof ManyToOneRingBuffer) {
+      LONG.getAndAdd(meta, inFlight, -1L);
+    } else {
+      // Release: the header is visible before the counter drops.
+      LONG.setRelease(meta, inFlight, (long) LONG.get(meta, inFlight) - 1);
+    }
+  }
+
+  static long slotOffset(int slot) {
+    return PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
   }
 
   @Override
@@ -198,21 +226,26 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     int slot = 0;
     // Prefer a free slot; take a dead process's slot only when none is free, because claims it
     // left behind are attributed to whoever holds the slot.
+    // A slot changes hands through PRODUCER_REGISTERING, so nobody sees the new pid with the old
+    // start time (which would make a live producer look dead).
     for (int pass = 0; pass < 2 && slot == 0; pass++) {
       for (int i = 1; i < PRODUCER_SLOTS && slot == 0; i++) {
-        long offset = PRODUCERS_OFFSET + (long) i * PRODUCER_SLOT_SIZE;
-        long owner = (long) LONG.getVolatile(meta, offset);
-        long ownerStart = (long) LONG.getVolatile(meta, offset + 8);
+        long offset = slotOffset(i);
+        long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+        long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
         if (owner == pid && ownerStart == start) {
           slot = i;
-        } else if (pass == 0 && owner == 0 && LONG.compareAndSet(meta, offset, 0L, pid)) {
-          LONG.setVolatile(meta, offset + 8, start);
+        } else if (pass == 0
+            && owner == 0
+            && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
+          takeSlot(offset, pid, start);
           slot = i;
         } else if (pass == 1
             && owner != 0
+            && owner != PRODUCER_REGISTERING
             && !Processes.isAlive(owner, ownerStart)
-            && LONG.compareAndSet(meta, offset, owner, pid)) {
-          LONG.setVolatile(meta, offset + 8, start);
+            && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
+          takeSlot(offset, pid, start);
           slot = i;
         }
       }
@@ -220,6 +253,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // Slot 0: the table is full; claims still work but cannot be recovered if we die.
     producerSlotBits = slot << SLOT_SHIFT;
     return producerSlotBits;
+  }
+
+  private void takeSlot(long offset, long pid, long start) {
+    // A dead owner's claims in flight become unrecoverable: they would count as ours.
+    LONG.setVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT, 0L);
+    LONG.setVolatile(meta, offset + PRODUCER_START_TIME, start);
+    LONG.setVolatile(meta, offset + PRODUCER_PID, pid);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -362,6 +402,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       stuckSinceNanos = now;
     } else if (now - stuckSinceNanos >= claimTimeoutNanos) {
       stuckSinceNanos = now;
+      freeDeadProducerSlots();
       unblock(head);
     }
   }
@@ -381,12 +422,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
       if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, length, -length)) return false;
     } else {
-      // The claimer died between advancing the tail and writing the header, so the claim's length
-      // is unknown. Everything it claimed is still zero (headers precede payloads and the consumer
-      // zeroes what it reads): pad up to the first written header. Only done when a registered
-      // producer is known dead, because a live producer in that window looks the same.
+      // A claim whose header is not written yet. Padded only when the claimer is provably dead:
+      // no live producer (nor any without a slot) has a claim in flight and a dead one has. Every
+      // producer counts a claim in flight before moving the tail and stops after its header
+      // store; so with the tail read first, a live producer's claim below that tail with the
+      // counter read as 0 has its header visible, and the scan stops at it (headers precede
+      // payloads, so the scan cannot land inside a live record). Claims made after the tail read
+      // lie beyond the scan. The dead claims' space is still zero (the consumer zeroes what it
+      // reads): pad up to the first written header.
       long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
-      if (tail <= head || !anyProducerDead()) return false;
+      if (tail <= head || !onlyDeadProducersClaiming()) return false;
       long end =
           headIndex + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
       long next = headIndex + ALIGNMENT;
@@ -400,21 +445,34 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return true;
   }
 
+  /**
+   * Whether the process in {@code slot} may be alive. A free slot (pid 0) was freed because its
+   * owner died, so a claim attributed to it is dead. A slot being registered counts as alive.
+   */
   private boolean producerAlive(int slot) {
-    long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
-    long pid = (long) LONG.getVolatile(meta, offset);
-    return pid == 0 || Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8));
+    long offset = slotOffset(slot);
+    long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+    if (pid == PRODUCER_REGISTERING) return true;
+    if (pid == 0) return false;
+    long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
+    // Changing hands between the two loads: not known dead.
+    if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
+    return Processes.isAlive(pid, start);
   }
 
-  private boolean anyProducerDead() {
-    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
-      long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
-      long pid = (long) LONG.getVolatile(meta, offset);
-      if (pid != 0 && !Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8))) {
-        return true;
-      }
+  /** Whether some producer has a claim in flight, and only dead ones have. */
+  private boolean onlyDeadProducersClaiming() {
+    boolean dead = false;
+    for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
+      long offset = slotOffset(slot);
+      if ((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT) == 0) continue;
+      // Slot 0 counts producers without a slot, who cannot be checked.
+      if (slot == 0) return false;
+      long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+      if (pid == 0 || producerAlive(slot)) return false;
+      dead = true;
     }
-    return false;
+    return dead;
   }
 
   @Override
@@ -459,19 +517,31 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Frees the slots of dead producers, at most once per claim timeout. Called only when the ring
-   * was just seen empty: then no claim is outstanding, so a dead process has nothing left to
-   * recover, and keeping its slot would keep {@link #anyProducerDead()} true for ever.
+   * Frees the slots of dead producers, at most once per claim timeout; called when the consumer is
+   * about to sleep and when it considers recovering a claim. A dead producer's slot that still
+   * counts a claim in flight is kept until the ring is seen empty: the count is what lets {@link
+   * #unblock} pad that claim. A freed slot still names its dead owner in claims with a header, as
+   * pid 0 means dead to {@link #producerAlive}.
    */
   private void freeDeadProducerSlots() {
     long now = System.nanoTime();
     if (now - lastSweepNanos < claimTimeoutNanos) return;
     lastSweepNanos = now;
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
-      long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
-      long pid = (long) LONG.getVolatile(meta, offset);
-      if (pid != 0 && !Processes.isAlive(pid, (long) LONG.getVolatile(meta, offset + 8))) {
-        LONG.compareAndSet(meta, offset, pid, 0L);
+      long offset = slotOffset(slot);
+      long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+      if (pid == 0 || pid == PRODUCER_REGISTERING || producerAlive(slot)) continue;
+      // Emptiness looked at after the death: a dead process makes no new claims.
+      if ((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT) != 0
+          && (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET)
+              != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
+        continue;
+      }
+      // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
+      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
+        LONG.setVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT, 0L);
+        LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
+        LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
       }
     }
   }
@@ -500,7 +570,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final RingBufferStats stats() {
     int producers = 0;
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
-      if ((long) LONG.getVolatile(meta, PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE) != 0) {
+      if ((long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID) != 0) {
         producers++;
       }
     }

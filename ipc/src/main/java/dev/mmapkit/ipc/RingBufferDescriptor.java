@@ -35,9 +35,13 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #UNBLOCK_COUNT_OFFSET}</td><td>8</td><td>claims of dead producers turned into
  *       padding</td></tr>
  *   <tr><td>{@value #WAKE_COUNT_OFFSET}</td><td>8</td><td>futex wake-ups producers issued</td></tr>
- *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>16 × {@value #PRODUCER_SLOTS}</td><td>producer
- *       table: per slot, process id (8) and start time (8); slot 0 is unused and means
- *       "unregistered"</td></tr>
+ *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>{@value #PRODUCER_SLOT_SIZE} × {@value
+ *       #PRODUCER_SLOTS}</td><td>producer table: per slot, process id (8, at {@value
+ *       #PRODUCER_PID}; {@value #PRODUCER_REGISTERING} while a process registers), start time (8,
+ *       at {@value #PRODUCER_START_TIME}) and claims in flight (8, at {@value
+ *       #PRODUCER_CLAIMS_IN_FLIGHT}: claims whose tail move may be visible but whose header may
+ *       not be yet). Slot 0 has no process: it means "unregistered", and its claims-in-flight
+ *       counter is the one of producers without a slot</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -93,8 +97,17 @@ public final class RingBufferDescriptor {
   /** Producer table size; slot 0 means "not registered", so 127 processes can be told apart. */
   public static final int PRODUCER_SLOTS = 128;
 
-  /** Bytes per producer slot: process id, start time. */
-  public static final int PRODUCER_SLOT_SIZE = 16;
+  /** Bytes per producer slot: process id, start time, claims in flight. */
+  public static final int PRODUCER_SLOT_SIZE = 24;
+
+  /** Offsets within a producer slot: process id, start time, claims in flight (longs). */
+  public static final int PRODUCER_PID = 0, PRODUCER_START_TIME = 8, PRODUCER_CLAIMS_IN_FLIGHT = 16;
+
+  /**
+   * The process id a slot holds while a process registers in it: the start time is being written,
+   * and the slot counts as alive.
+   */
+  public static final long PRODUCER_REGISTERING = -1;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;

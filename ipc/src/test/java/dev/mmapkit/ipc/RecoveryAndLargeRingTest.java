@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -34,11 +35,32 @@ class RecoveryAndLargeRingTest {
 
   /** Registers an exited process in producer slot {@code slot}. */
   private static void registerDeadProducer(RingBuffer ring, int slot) throws Exception {
-    Process exited = new ProcessBuilder("true").start();
-    exited.waitFor();
-    long offset = PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
-    meta(ring).set(ValueLayout.JAVA_LONG, offset, exited.pid());
-    meta(ring).set(ValueLayout.JAVA_LONG, offset + 8, 12345L);
+    registerDeadProducer(ring, slot, 0);
+  }
+
+  /**
+   * Registers an exited process, with its real start time, in producer slot {@code slot}, with
+   * {@code claimsInFlight} claims whose header it never wrote.
+   */
+  private static void registerDeadProducer(RingBuffer ring, int slot, long claimsInFlight)
+      throws Exception {
+    Process child = new ProcessBuilder("cat").start(); // waits for its standard input
+    long start = Processes.startTime(child.pid()).orElseThrow();
+    child.getOutputStream().close();
+    assertEquals(0, child.waitFor());
+    registerProducer(ring, slot, child.pid(), start, claimsInFlight);
+  }
+
+  private static void registerProducer(
+      RingBuffer ring, int slot, long pid, long start, long claimsInFlight) {
+    long offset = MappedRingBuffer.slotOffset(slot);
+    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS_IN_FLIGHT, claimsInFlight);
+    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
+    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
+  }
+
+  private static long slotField(RingBuffer ring, int slot, int field) {
+    return meta(ring).get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field);
   }
 
   private static List<Integer> readFor(RingBuffer ring, long millis) throws Exception {
@@ -53,7 +75,7 @@ class RecoveryAndLargeRingTest {
   }
 
   @Test
-  void producerThatDiedBeforeWritingItsHeaderIsSkippedOnlyOnceADeadProducerIsKnown()
+  void producerThatDiedBeforeWritingItsHeaderIsSkippedOnlyOnceItsClaimInFlightIsKnown()
       throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
       ring.claimTimeout(Duration.ofMillis(50));
@@ -62,7 +84,13 @@ class RecoveryAndLargeRingTest {
       MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
       assertTrue(ring.write(2, new byte[20]));
       assertEquals(List.of(1), readFor(ring, 200), "no dead producer known: wait");
-      registerDeadProducer(ring, 5);
+      // A dead producer (a restarted one, say) without a claim in flight says nothing about the
+      // claim at the head: it is not padded.
+      registerDeadProducer(ring, 4, 0);
+      assertEquals(List.of(), readFor(ring, 200), "the dead producer claimed nothing: wait");
+      assertEquals(0, slotField(ring, 4, PRODUCER_PID), "its slot is freed from read()");
+      assertEquals(0, slotField(ring, 4, PRODUCER_START_TIME), "with its start time");
+      registerDeadProducer(ring, 5, 1);
       assertEquals(List.of(2), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
       assertEquals(0, ring.size());
@@ -70,6 +98,75 @@ class RecoveryAndLargeRingTest {
       Thread.sleep(60);
       ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
       assertEquals(1, ring.stats().producers(), "only this process is left");
+      assertEquals(0, slotField(ring, 5, PRODUCER_START_TIME));
+      assertEquals(0, slotField(ring, 5, PRODUCER_CLAIMS_IN_FLIGHT));
+    }
+  }
+
+  @Test
+  void liveProducersHeaderlessClaimIsNotPaddedWhileOtherProducersAreDead() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      assertTrue(ring.write(1, new byte[4]));
+      // A live producer (this JVM, in slot 3) moved the tail by 72 bytes and stalls before its
+      // header, while one dead producer left a claim in flight and another none.
+      registerProducer(ring, 3, Processes.currentPid(), Processes.currentStartTime(), 1);
+      long claimed = ring.producerPosition();
+      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
+      registerDeadProducer(ring, 5, 1);
+      registerDeadProducer(ring, 6, 0);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1), readFor(ring, 300), "many claim timeouts later: still waiting");
+      assertEquals(0, ring.stats().unblocks());
+      // The live producer goes on: header, end of its claim in flight, payload, commit.
+      long record = claimed & (ring.capacity() - 1);
+      MemorySegment data = ring.buffer();
+      data.set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 7 | 3 << SLOT_SHIFT);
+      data.set(ValueLayout.JAVA_INT, record + LENGTH_OFFSET, -72);
+      meta(ring)
+          .set(
+              ValueLayout.JAVA_LONG,
+              MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS_IN_FLIGHT,
+              0L);
+      data.asSlice(record + HEADER_LENGTH, 64).fill((byte) 0x5a);
+      MappedRingBuffer.INT.setRelease(data, record + LENGTH_OFFSET, 72);
+      List<Integer> lengths = new ArrayList<>();
+      ring.read((t, b, o, l) -> lengths.add(t << 8 | l), 10);
+      assertEquals(List.of(7 << 8 | 64, 2 << 8 | 20), lengths, "nothing lost, nothing padded");
+      assertEquals(0, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void deadProducersHeaderlessClaimIsPaddedAndTheConsumerGoesOn() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      assertTrue(ring.write(1, new byte[4])); // registers this live process, nothing in flight
+      registerDeadProducer(ring, 9, 1);
+      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 136L);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1, 2), readFor(ring, 200));
+      assertEquals(1, ring.stats().unblocks());
+      assertTrue(ring.write(3, new byte[5]));
+      assertEquals(List.of(3), readFor(ring, 50));
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void slotBeingRegisteredCountsAsAlive() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      long index = ring.tryClaim(8, 30);
+      long record = index - HEADER_LENGTH;
+      // As if slot 9 had claimed and were now being taken over by a registering process.
+      ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      registerProducer(ring, 9, PRODUCER_REGISTERING, 0, 0);
+      assertEquals(List.of(), readFor(ring, 150));
+      assertEquals(0, ring.stats().unblocks());
+      ring.commit(index);
+      assertEquals(List.of(8), readFor(ring, 50));
     }
   }
 

@@ -26,6 +26,11 @@ class RingBufferDescriptorTest {
     assertEquals(4744, UNBLOCK_COUNT_OFFSET);
     assertEquals(4752, WAKE_COUNT_OFFSET);
     assertEquals(4992, PRODUCERS_OFFSET);
+    assertEquals(24, PRODUCER_SLOT_SIZE);
+    assertEquals(0, PRODUCER_PID);
+    assertEquals(8, PRODUCER_START_TIME);
+    assertEquals(16, PRODUCER_CLAIMS_IN_FLIGHT);
+    assertEquals(-1, PRODUCER_REGISTERING);
     assertEquals(8192, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);
