@@ -44,34 +44,9 @@ public final class Broadcast {
   public static BroadcastTransmitter createTransmitter(Path path, long capacity)
       throws IOException {
     checkCapacity(capacity);
-    Path absolute = path.toAbsolutePath();
-    if (Files.exists(absolute)) {
-      throw new FileAlreadyExistsException(absolute.toString(), null, "a file is already there");
-    }
-    long size = fileSize(capacity);
-    Path directory = absolute.getParent();
-    long usable = Files.getFileStore(directory).getUsableSpace();
-    if (usable < size) {
-      throw new DiskFullException(absolute, size, usable, null);
-    }
-    Path temporary =
-        directory.resolve(
-            "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".new");
-    MappedFile file = MappedFile.create(temporary, size, options(size));
-    try {
-      FileHeader.createdNow(KIND, VERSION, capacity).writeTo(file.chunk(0));
-      try {
-        Files.createLink(absolute, temporary);
-      } catch (FileAlreadyExistsException e) {
-        throw new FileAlreadyExistsException(
-            absolute.toString(), null, "another process created it first");
-      }
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    MappedFile file =
+        SharedMemoryFile.create(
+            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity));
     return new BroadcastTransmitter(file, capacity);
   }
 
@@ -95,7 +70,10 @@ public final class Broadcast {
               + "-byte header: truncated, or not a broadcast file");
     }
     MappedFile file =
-        MappedFile.open(path, MappingOptions.readOnly().withChunkSize(options(size).chunkSize()));
+        MappedFile.open(
+            path,
+            MappingOptions.readOnly()
+                .withChunkSize(SharedMemoryFile.wholeFileOptions(size).chunkSize()));
     try {
       FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
       if (header.parameters().length < 1) {
@@ -142,11 +120,5 @@ public final class Broadcast {
       file.close();
       throw e;
     }
-  }
-
-  private static MappingOptions options(long size) {
-    // One chunk covers the whole file, so the data area is one segment.
-    long chunk = Math.max(MappingOptions.MIN_CHUNK_SIZE, Long.highestOneBit(size - 1) << 1);
-    return MappingOptions.readWrite().withChunkSize(chunk);
   }
 }

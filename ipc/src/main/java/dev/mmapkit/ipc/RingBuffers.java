@@ -89,34 +89,9 @@ public final class RingBuffers {
 
   private static MappedRingBuffer create(Path path, long capacity, int type) throws IOException {
     checkCapacity(capacity);
-    Path absolute = path.toAbsolutePath();
-    if (Files.exists(absolute)) {
-      throw new FileAlreadyExistsException(absolute.toString(), null, "a file is already there");
-    }
-    long size = fileSize(capacity);
-    Path directory = absolute.getParent();
-    long usable = Files.getFileStore(directory).getUsableSpace();
-    if (usable < size) {
-      throw new DiskFullException(absolute, size, usable, null);
-    }
-    Path temporary =
-        directory.resolve(
-            "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".new");
-    MappedFile file = MappedFile.create(temporary, size, options(size));
-    try {
-      FileHeader.createdNow(KIND, VERSION, capacity, type).writeTo(file.chunk(0));
-      try {
-        Files.createLink(absolute, temporary);
-      } catch (FileAlreadyExistsException e) {
-        throw new FileAlreadyExistsException(
-            absolute.toString(), null, "another process created it first");
-      }
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    MappedFile file =
+        SharedMemoryFile.create(
+            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity, type));
     return ring(file, capacity, type);
   }
 
@@ -132,7 +107,7 @@ public final class RingBuffers {
               + FileHeader.SIZE
               + "-byte header: truncated, or not a ring");
     }
-    MappingOptions options = options(size);
+    MappingOptions options = SharedMemoryFile.wholeFileOptions(size);
     if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
     MappedFile file = MappedFile.open(path, options);
     try {
@@ -187,11 +162,5 @@ public final class RingBuffers {
     return type == ONE_TO_ONE
         ? new OneToOneRingBuffer(file, capacity)
         : new ManyToOneRingBuffer(file, capacity);
-  }
-
-  private static MappingOptions options(long size) {
-    // One chunk covers the whole file, so the ring is one segment.
-    long chunk = Math.max(MappingOptions.MIN_CHUNK_SIZE, Long.highestOneBit(size - 1) << 1);
-    return MappingOptions.readWrite().withChunkSize(chunk);
   }
 }
