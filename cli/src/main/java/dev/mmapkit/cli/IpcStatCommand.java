@@ -49,6 +49,7 @@ final class IpcStatCommand implements Callable<Integer> {
     report.put("producerPosition", stats.producerPosition());
     report.put("consumerPosition", stats.consumerPosition());
     report.put("backlog", stats.backlog());
+    report.put("recordsWritten", stats.recordsWritten());
     report.put("recordsRead", stats.recordsRead());
     report.put("bytesWritten", stats.producerPosition());
     report.put("backPressureEvents", stats.backPressureEvents());
@@ -69,6 +70,7 @@ final class IpcStatCommand implements Callable<Integer> {
     table.row("producer position", Long.toString(stats.producerPosition()));
     table.row("consumer position", Long.toString(stats.consumerPosition()));
     table.row("backlog", Bytes.format(stats.backlog()));
+    table.row("records written", Long.toString(stats.recordsWritten()));
     table.row("records read", Long.toString(stats.recordsRead()));
     table.row("bytes written", Bytes.format(stats.producerPosition()));
     table.row("back-pressure events", Long.toString(stats.backPressureEvents()));

@@ -4,6 +4,7 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
  * A ring that any number of producer threads in any number of processes write to, and one consumer
@@ -14,11 +15,16 @@ import java.lang.foreign.ValueLayout;
 public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
   ManyToOneRingBuffer(MappedFile file, long capacity) {
-    super(file, capacity);
+    super(file, capacity, true);
   }
 
   @Override
-  long claim(int required) {
+  long claim(int typeAndSlot, int recordLength) {
+    // Counted in flight before the tail moves, until the header is written: a consumer that sees
+    // the tail past a header-less claim and no claim in flight sees the header (see unblock).
+    long claims = slotOffset(typeAndSlot >>> SLOT_SHIFT) + PRODUCER_CLAIMS;
+    LONG.getAndAdd(meta, claims, 1L);
+    int required = align(recordLength);
     long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
     long tail;
     long tailIndex;
@@ -32,7 +38,10 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       needed = required + padding;
       if (needed > capacity - (tail - head)) {
         head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
-        if (needed > capacity - (tail - head)) return BACK_PRESSURED;
+        if (needed > capacity - (tail - head)) {
+          LONG.getAndAdd(meta, claims, -1L);
+          return BACK_PRESSURED;
+        }
         LONG.setRelease(meta, HEAD_CACHE_POSITION_OFFSET, head);
       }
     } while (!LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + needed));
@@ -41,6 +50,18 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       INT.setRelease(data, tailIndex + LENGTH_OFFSET, (int) padding);
       tailIndex = 0;
     }
+    data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, typeAndSlot);
+    INT.setRelease(data, tailIndex + LENGTH_OFFSET, -recordLength);
+    // One atomic add: out of flight (after the header) and one more record written.
+    LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);
+    // The header must be visible before any payload byte: recovery scans for the first non-zero
+    // word after a dead claim and must never mistake a payload for a header.
+    VarHandle.storeStoreFence();
     return tailIndex;
+  }
+
+  @Override
+  void uncountRecord(int slot) {
+    LONG.getAndAdd(meta, slotOffset(slot) + PRODUCER_CLAIMS, -ONE_RECORD_WRITTEN);
   }
 }

@@ -30,18 +30,23 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private static final long UNAWAITED_PARK_NANOS = 50_000;
   private static final int HEARTBEAT_EVERY_READS = 256;
   private static final long SLEEP_GRACE_NANOS = 10_000_000;
+  private static final long WAITER_CHECK_NANOS = 1_000_000_000;
 
   final MappedFile file;
   final MemorySegment meta;
   final MemorySegment data;
   final long capacity;
   final long mask;
+  final boolean manyToOne;
   private final int maxMessageLength;
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess;
 
   // Producer side: this process's slot in the producer table, registered on first claim.
   private volatile int producerSlotBits = -1;
+
+  // Producer side: when a producer last checked whether the consumer it wakes is alive.
+  private long lastWaiterCheckNanos = System.nanoTime();
 
   // Consumer side (one thread).
   private boolean consumerRegistered;
@@ -52,8 +57,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private long lastSweepNanos = System.nanoTime();
   private long sleepEnabledSinceNanos;
 
-  MappedRingBuffer(MappedFile file, long capacity) {
+  MappedRingBuffer(MappedFile file, long capacity, boolean manyToOne) {
     this.file = file;
+    this.manyToOne = manyToOne;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
     this.capacity = capacity;
@@ -64,12 +70,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Advances the tail by {@code required} bytes (aligned), first padding to the end of the data
-   * area if the record would not fit before it.
+   * Claims room for a record of {@code recordLength} bytes (header included), first padding to the
+   * end of the data area if the record would not fit before it; writes the record's header ({@code
+   * typeAndSlot}, the length negated) and counts the record as written.
    *
    * @return the record's offset in {@link #data}, or {@link #BACK_PRESSURED}
    */
-  abstract long claim(int required);
+  abstract long claim(int typeAndSlot, int recordLength);
+
+  /** Takes an aborted claim of the producer in {@code slot} out of the records written. */
+  abstract void uncountRecord(int slot);
 
   @Override
   public final long capacity() {
@@ -134,42 +144,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     if (length > maxMessageLength) throw tooLong(length);
     int slotBits = producerSlotBits;
     if (slotBits < 0) slotBits = registerProducer();
-    // Counted in flight before the tail moves, until the header is written: a consumer that sees
-    // the tail past a header-less claim and this counter at 0 sees the header (see unblock).
-    long inFlight = slotOffset(slotBits >>> SLOT_SHIFT) + PRODUCER_CLAIMS_IN_FLIGHT;
-    enterClaim(inFlight);
-    int recordLength = length + HEADER_LENGTH;
-    long recordIndex = claim(align(recordLength));
+    long recordIndex = claim(type | slotBits, length + HEADER_LENGTH);
     if (recordIndex < 0) {
-      exitClaim(inFlight);
       LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
       return BACK_PRESSURED;
     }
-    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, type | slotBits);
-    INT.setRelease(data, recordIndex + LENGTH_OFFSET, -recordLength);
-    exitClaim(inFlight);
-    // The header must be visible before any payload byte: recovery scans for the first non-zero
-    // word after a dead claim and must never mistake a payload for a header.
-    VarHandle.storeStoreFence();
     return recordIndex + HEADER_LENGTH;
-  }
-
-  private void enterClaim(long inFlight) {
-    if (this instanceof ManyToOneRingBuffer) {
-      LONG.getAndAdd(meta, inFlight, 1L);
-    } else {
-      // One producer thread: a plain counter. The tail's release store orders this before it.
-      LONG.setRelease(meta, inFlight, (long) LONG.get(meta, inFlight) + 1);
-    }
-  }
-
-  private void exitClaim(long inFlight) {
-    if (this instanceof ManyToOneRingBuffer) {
-      LONG.getAndAdd(meta, inFlight, -1L);
-    } else {
-      // Release: the header is visible before the counter drops.
-      LONG.setRelease(meta, inFlight, (long) LONG.get(meta, inFlight) - 1);
-    }
   }
 
   static long slotOffset(int slot) {
@@ -192,8 +172,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final void abort(long index) {
     long recordIndex = claimedRecord(index);
     int length = (int) INT.get(data, recordIndex + LENGTH_OFFSET);
+    int slot = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET) >>> SLOT_SHIFT;
     data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, PADDING_TYPE);
     INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
+    uncountRecord(slot);
     wakeConsumerIfWaiting();
   }
 
@@ -216,6 +198,28 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
       LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
       nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
+      long now = System.nanoTime();
+      if (now - lastWaiterCheckNanos >= WAITER_CHECK_NANOS) {
+        lastWaiterCheckNanos = now;
+        clearWaitersOfDeadConsumer();
+      }
+    }
+  }
+
+  /**
+   * A consumer killed while asleep leaves the waiter count up, and producers would pay a wake-up
+   * system call per message for good. Producers that wake someone check, at most once per second,
+   * whether the recorded consumer is still alive, and a consumer clears the count when it replaces
+   * a dead one ({@link #registerConsumer}). A consumer that registers between the liveness check
+   * and the reset sleeps unwoken until its sleep bound at worst.
+   */
+  private void clearWaitersOfDeadConsumer() {
+    int waiters = (int) INT.getVolatile(meta, WAITERS_OFFSET);
+    long pid = (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET);
+    long start = (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET);
+    if (waiters == 0 || pid == 0 || Processes.isAlive(pid, start)) return;
+    if ((long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET) == pid) {
+      INT.compareAndSet(meta, WAITERS_OFFSET, waiters, 0);
     }
   }
 
@@ -257,9 +261,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   private void takeSlot(long offset, long pid, long start) {
     // A dead owner's claims in flight become unrecoverable: they would count as ours.
-    LONG.setVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT, 0L);
+    retireClaims(offset);
     LONG.setVolatile(meta, offset + PRODUCER_START_TIME, start);
     LONG.setVolatile(meta, offset + PRODUCER_PID, pid);
+  }
+
+  /** Moves the records a freed slot counted to the ring's own count and zeroes its claims word. */
+  private void retireClaims(long slotOffset) {
+    long claims = (long) LONG.getAndSet(meta, slotOffset + PRODUCER_CLAIMS, 0L);
+    long records = claims >>> CLAIMS_IN_FLIGHT_BITS;
+    if (records != 0) LONG.getAndAdd(meta, RECORDS_WRITTEN_OFFSET, records);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -364,14 +375,30 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   private void beforeRead() {
-    if (!consumerRegistered) {
-      LONG.setVolatile(meta, CONSUMER_PID_OFFSET, Processes.currentPid());
-      LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, Processes.currentStartTime());
-      consumerRegistered = true;
-      heartbeat();
-    }
+    if (!consumerRegistered) registerConsumer();
     // A clock read per read() would slow the empty poll that latency depends on.
     if (++readsSinceHeartbeat >= HEARTBEAT_EVERY_READS) heartbeat();
+  }
+
+  /**
+   * Records this process as the consumer. If the one recorded before died, its sleep may still be
+   * counted in the waiters (a kill -9 skips the decrement): there is one consumer, so the count is
+   * cleared.
+   */
+  private void registerConsumer() {
+    long pid = Processes.currentPid();
+    long start = Processes.currentStartTime();
+    long previous = (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET);
+    long previousStart = (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET);
+    if (previous != 0
+        && (previous != pid || previousStart != start)
+        && !Processes.isAlive(previous, previousStart)) {
+      INT.setVolatile(meta, WAITERS_OFFSET, 0);
+    }
+    LONG.setVolatile(meta, CONSUMER_PID_OFFSET, pid);
+    LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, start);
+    consumerRegistered = true;
+    heartbeat();
   }
 
   private void heartbeat() {
@@ -380,8 +407,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   private void consumed(long head, long headIndex, long bytes, int records) {
-    // Zero before publishing the head: producers rely on "length 0 = not written yet".
-    data.asSlice(headIndex, bytes).fill((byte) 0);
+    // Zero before publishing the head: many-to-one producers rely on "length 0 = not written yet",
+    // and the recovery of a claim without a header on zeroed space after it. A one-to-one producer
+    // writes its header before it moves the tail and zeroes the next header itself.
+    if (manyToOne) data.asSlice(headIndex, bytes).fill((byte) 0);
     LONG.setRelease(
         meta, RECORDS_READ_OFFSET, (long) LONG.getOpaque(meta, RECORDS_READ_OFFSET) + records);
     LONG.setRelease(meta, HEAD_POSITION_OFFSET, head + bytes);
@@ -391,8 +420,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // An empty ring also has length 0 at the head. Telling it from a claim without a header needs
     // the producers' tail line, and reading that on every empty poll would pull the line away from
     // the producer on the latency path: look only once per heartbeat interval.
+    // A one-to-one producer writes its header before it moves the tail: no header-less claims.
     if (length == 0
-        && (readsSinceHeartbeat != 0
+        && (!manyToOne
+            || readsSinceHeartbeat != 0
             || (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) == head)) {
       return;
     }
@@ -417,6 +448,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     int length = (int) INT.getVolatile(data, headIndex + LENGTH_OFFSET);
     if (length > 0) return false;
     if (length < 0) {
+      // A one-to-one producer writes its header before it moves the tail: a claim not below the
+      // tail was never published, and the next producer will write over it.
+      if ((long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) <= head) return false;
       int slot = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET) >>> SLOT_SHIFT;
       if (slot == 0 || producerAlive(slot)) return false;
       data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
@@ -431,7 +465,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       // lie beyond the scan. The dead claims' space is still zero (the consumer zeroes what it
       // reads): pad up to the first written header.
       long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
-      if (tail <= head || !onlyDeadProducersClaiming()) return false;
+      if (!manyToOne || tail <= head || !onlyDeadProducersClaiming()) return false;
       long end =
           headIndex + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
       long next = headIndex + ALIGNMENT;
@@ -465,7 +499,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     boolean dead = false;
     for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
       long offset = slotOffset(slot);
-      if ((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT) == 0) continue;
+      if (((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) & CLAIMS_IN_FLIGHT_MASK) == 0) {
+        continue;
+      }
       // Slot 0 counts producers without a slot, who cannot be checked.
       if (slot == 0) return false;
       long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
@@ -482,6 +518,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
       return size() != 0;
     }
+    if (!consumerRegistered) registerConsumer();
     freeDeadProducerSlots();
     if (!sleepEnabled()) {
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
@@ -532,14 +569,14 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
       if (pid == 0 || pid == PRODUCER_REGISTERING || producerAlive(slot)) continue;
       // Emptiness looked at after the death: a dead process makes no new claims.
-      if ((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT) != 0
+      if (((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) & CLAIMS_IN_FLIGHT_MASK) != 0
           && (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET)
               != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
         continue;
       }
       // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
       if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
-        LONG.setVolatile(meta, offset + PRODUCER_CLAIMS_IN_FLIGHT, 0L);
+        retireClaims(offset);
         LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
         LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
       }
@@ -566,6 +603,20 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
   }
 
+  /**
+   * Records written: the ring's own count plus what each producer slot counts (claims that got a
+   * header and were not aborted, so claims still being written are included).
+   */
+  public final long recordsWritten() {
+    long records = (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET);
+    for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
+      records +=
+          (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_CLAIMS)
+              >>> CLAIMS_IN_FLIGHT_BITS;
+    }
+    return records;
+  }
+
   @Override
   public final RingBufferStats stats() {
     int producers = 0;
@@ -576,9 +627,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
     return new RingBufferStats(
         capacity,
-        this instanceof ManyToOneRingBuffer,
+        manyToOne,
         producerPosition(),
         consumerPosition(),
+        recordsWritten(),
         (long) LONG.getVolatile(meta, RECORDS_READ_OFFSET),
         (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
         (long) LONG.getVolatile(meta, UNBLOCK_COUNT_OFFSET),

@@ -7,10 +7,13 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * A ring with one producer thread (in one process) and one consumer thread. The producer advances
- * the tail with a release store (a volatile one once a consumer has slept on the ring), no
- * compare-and-set; two producers at once corrupt it, so use {@link ManyToOneRingBuffer} when in
- * doubt. Create or open with {@link RingBuffers}.
+ * A ring with one producer thread (in one process) and one consumer thread. The producer writes a
+ * record's header and zeroes the header after it, then advances the tail with a release store (a
+ * volatile one once a consumer has slept on the ring), no compare-and-set; so the consumer never
+ * meets a claim without a header and need not zero what it reads. The ring keeps {@value
+ * RingBufferDescriptor#HEADER_LENGTH} bytes free for that next header. Two producers at once
+ * corrupt it: use {@link ManyToOneRingBuffer} when in doubt. Create or open with {@link
+ * RingBuffers}.
  */
 public final class OneToOneRingBuffer extends MappedRingBuffer {
 
@@ -18,25 +21,36 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   private long headCache;
 
   OneToOneRingBuffer(MappedFile file, long capacity) {
-    super(file, capacity);
+    super(file, capacity, false);
   }
 
   @Override
-  long claim(int required) {
-    long tail = (long) LONG.getAcquire(meta, TAIL_POSITION_OFFSET);
+  long claim(int typeAndSlot, int recordLength) {
+    int required = align(recordLength);
+    // The tail and the records written share a line that only this producer writes.
+    long tail = (long) LONG.get(meta, TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
     long toEnd = capacity - tailIndex;
     long padding = required > toEnd ? toEnd : 0;
     long needed = required + padding;
-    if (needed > capacity - (tail - headCache)) {
+    // HEADER_LENGTH more: the header after the record is zeroed, and must not be unread data.
+    if (needed + HEADER_LENGTH > capacity - (tail - headCache)) {
       headCache = (long) LONG.getAcquire(meta, HEAD_POSITION_OFFSET);
-      if (needed > capacity - (tail - headCache)) return BACK_PRESSURED;
+      if (needed + HEADER_LENGTH > capacity - (tail - headCache)) return BACK_PRESSURED;
     }
+    long recordIndex = padding != 0 ? 0 : tailIndex;
+    // Plain stores: the tail store below orders them, and a negative length means "not ready".
+    // The header goes before the padding, so a consumer that skips the padding finds it.
+    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, typeAndSlot);
+    data.set(ValueLayout.JAVA_INT, recordIndex + LENGTH_OFFSET, -recordLength);
     if (padding != 0) {
       data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, PADDING_TYPE);
       INT.setRelease(data, tailIndex + LENGTH_OFFSET, (int) padding);
-      tailIndex = 0;
     }
+    // The consumer does not zero what it reads: a stale record from the last lap must never look
+    // like the next one, so the producer zeroes the next header before it publishes this record.
+    data.set(ValueLayout.JAVA_LONG, (recordIndex + required) & mask, 0L);
+    LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) + 1);
     if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) == 0) {
       LONG.setRelease(meta, TAIL_POSITION_OFFSET, tail + needed);
       // A producer preempted between the check and the store may find sleeping enabled now; then
@@ -49,6 +63,11 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       // rings whose consumer never sleeps do not pay it.
       LONG.setVolatile(meta, TAIL_POSITION_OFFSET, tail + needed);
     }
-    return tailIndex;
+    return recordIndex;
+  }
+
+  @Override
+  void uncountRecord(int slot) {
+    LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) - 1);
   }
 }

@@ -38,10 +38,11 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>{@value #PRODUCER_SLOT_SIZE} × {@value
  *       #PRODUCER_SLOTS}</td><td>producer table: per slot, process id (8, at {@value
  *       #PRODUCER_PID}; {@value #PRODUCER_REGISTERING} while a process registers), start time (8,
- *       at {@value #PRODUCER_START_TIME}) and claims in flight (8, at {@value
- *       #PRODUCER_CLAIMS_IN_FLIGHT}: claims whose tail move may be visible but whose header may
- *       not be yet). Slot 0 has no process: it means "unregistered", and its claims-in-flight
- *       counter is the one of producers without a slot</td></tr>
+ *       at {@value #PRODUCER_START_TIME}) and claims (8, at {@value #PRODUCER_CLAIMS}): in bits
+ *       0–{@value #CLAIMS_IN_FLIGHT_BITS}−1 the claims in flight of a many-to-one producer (claims
+ *       whose tail move may be visible but whose header may not be yet), above them the records it
+ *       has written, so one atomic add per claim keeps both. Slot 0 has no process: it means
+ *       "unregistered", and its counters are those of producers without a slot</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -79,6 +80,7 @@ public final class RingBufferDescriptor {
 
   /** See the table. */
   public static final long TAIL_POSITION_OFFSET = FileHeader.SIZE,
+      RECORDS_WRITTEN_OFFSET = TAIL_POSITION_OFFSET + 8,
       HEAD_CACHE_POSITION_OFFSET = TAIL_POSITION_OFFSET + LINE,
       HEAD_POSITION_OFFSET = HEAD_CACHE_POSITION_OFFSET + LINE,
       CONSUMER_HEARTBEAT_OFFSET = HEAD_POSITION_OFFSET + LINE,
@@ -97,11 +99,20 @@ public final class RingBufferDescriptor {
   /** Producer table size; slot 0 means "not registered", so 127 processes can be told apart. */
   public static final int PRODUCER_SLOTS = 128;
 
-  /** Bytes per producer slot: process id, start time, claims in flight. */
+  /** Bytes per producer slot: process id, start time, claims. */
   public static final int PRODUCER_SLOT_SIZE = 24;
 
-  /** Offsets within a producer slot: process id, start time, claims in flight (longs). */
-  public static final int PRODUCER_PID = 0, PRODUCER_START_TIME = 8, PRODUCER_CLAIMS_IN_FLIGHT = 16;
+  /** Offsets within a producer slot: process id, start time, claims (longs). */
+  public static final int PRODUCER_PID = 0, PRODUCER_START_TIME = 8, PRODUCER_CLAIMS = 16;
+
+  /** Low bits of a slot's claims word that count claims in flight; the bits above count records. */
+  public static final int CLAIMS_IN_FLIGHT_BITS = 20;
+
+  /** Mask of the claims in flight in a slot's claims word. */
+  public static final long CLAIMS_IN_FLIGHT_MASK = (1L << CLAIMS_IN_FLIGHT_BITS) - 1;
+
+  /** What one written record adds to a slot's claims word. */
+  public static final long ONE_RECORD_WRITTEN = 1L << CLAIMS_IN_FLIGHT_BITS;
 
   /**
    * The process id a slot holds while a process registers in it: the start time is being written,

@@ -8,6 +8,7 @@ package dev.mmapkit.ipc;
  * @param manyToOne whether the ring accepts many producers
  * @param producerPosition bytes claimed since creation (= bytes written, padding included)
  * @param consumerPosition bytes consumed since creation
+ * @param recordsWritten messages producers have written or are writing (claims not aborted)
  * @param recordsRead messages the consumer has read
  * @param backPressureEvents writes and claims refused because the ring was full
  * @param unblocks claims of dead producers turned into padding
@@ -22,6 +23,7 @@ public record RingBufferStats(
     boolean manyToOne,
     long producerPosition,
     long consumerPosition,
+    long recordsWritten,
     long recordsRead,
     long backPressureEvents,
     long unblocks,
@@ -30,6 +32,11 @@ public record RingBufferStats(
     long heartbeatMillis,
     long consumerPid,
     int producers) {
+
+  /** Messages written (or being written) and not read yet. */
+  public long recordBacklog() {
+    return recordsWritten - recordsRead;
+  }
 
   /** Bytes waiting to be read. */
   public long backlog() {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Rings shared by real processes: this JVM consumes, child JVMs produce. */
 @Timeout(120)
@@ -185,6 +187,75 @@ class CrossProcessRingTest {
       assertEquals(List.of(1, 9), types);
       assertEquals(1, ring.stats().unblocks());
       assertEquals(0, ring.size());
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}, bytesBeforeEnd={1}")
+  @CsvSource({"false, 0", "true, 0", "false, 24", "true, 24"})
+  void claimOfAProducerKilledAtTheFirstPositionOrAcrossTheWrapIsRecovered(
+      boolean manyToOne, int bytesBeforeEnd) throws Exception {
+    try (RingBuffer ring = rings.create("kill", 4096, manyToOne)) {
+      ring.claimTimeout(java.time.Duration.ofMillis(100));
+      if (bytesBeforeEnd > 0) {
+        // This process writes and reads until the tail is 24 bytes short of the end, so the child's
+        // 100-byte claim is padding at the end plus its record at the start of the ring.
+        while ((ring.producerPosition() & 4095) + 64 <= 4096 - bytesBeforeEnd) {
+          assertTrue(ring.write(1, new byte[56]));
+          ring.read((t, b, o, l) -> {}, 10);
+        }
+        long rest = 4096 - bytesBeforeEnd - (ring.producerPosition() & 4095);
+        if (rest > 0) assertTrue(ring.write(1, new byte[(int) rest - 8]));
+        while (ring.read((t, b, o, l) -> {}, 10) > 0) {}
+        assertEquals(4096 - bytesBeforeEnd, ring.producerPosition() & 4095);
+      }
+      long start = ring.producerPosition();
+      Process child =
+          ChildJvm.start(ClaimAndHangMain.class, rings.path("kill").toString(), "claim-only");
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("claimed", out.readLine());
+      assertEquals(start + bytesBeforeEnd + 112, ring.producerPosition());
+      child.destroyForcibly().waitFor();
+      assertTrue(ring.write(9, new byte[] {9}));
+      List<Integer> types = new ArrayList<>();
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (types.isEmpty() && System.nanoTime() < until) {
+        ring.read((t, b, o, l) -> types.add(t), 10);
+        Thread.sleep(2);
+      }
+      assertEquals(List.of(9), types);
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void waiterCountOfAConsumerKilledInItsSleepIsClearedByProducersAndByTheNextConsumer()
+      throws Exception {
+    for (boolean byProducer : new boolean[] {true, false}) {
+      String name = "waiters-" + byProducer;
+      try (RingBuffer ring = RingBuffers.createOneToOne(rings.path(name), 4096)) {
+        Process sleeper = ChildJvm.start(AwaitMain.class, rings.path(name).toString());
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (ring.stats().waiters() == 0 && System.nanoTime() < until) Thread.sleep(5);
+        assertEquals(1, ring.stats().waiters(), "the child sleeps on the ring");
+        sleeper.destroyForcibly().waitFor();
+        assertEquals(1, ring.stats().waiters(), "kill -9 leaves the count up");
+        if (byProducer) {
+          assertTrue(ring.write(1, new byte[8]));
+          assertEquals(1, ring.stats().wakeUps(), "the producer believes someone sleeps");
+          Thread.sleep(1100); // producers look at the consumer's liveness once a second
+          assertTrue(ring.write(1, new byte[8]));
+          assertEquals(0, ring.stats().waiters());
+          assertTrue(ring.write(1, new byte[8]));
+          assertEquals(2, ring.stats().wakeUps(), "no wake-up system calls for nobody");
+        } else {
+          assertEquals(0, ring.read((t, b, o, l) -> {}, 10)); // this process becomes the consumer
+          assertEquals(0, ring.stats().waiters());
+          assertTrue(ring.write(1, new byte[8]));
+          assertEquals(0, ring.stats().wakeUps());
+        }
+      }
     }
   }
 

@@ -54,7 +54,7 @@ class RecoveryAndLargeRingTest {
   private static void registerProducer(
       RingBuffer ring, int slot, long pid, long start, long claimsInFlight) {
     long offset = MappedRingBuffer.slotOffset(slot);
-    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS_IN_FLIGHT, claimsInFlight);
+    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
     meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
     meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
   }
@@ -99,7 +99,7 @@ class RecoveryAndLargeRingTest {
       ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
       assertEquals(1, ring.stats().producers(), "only this process is left");
       assertEquals(0, slotField(ring, 5, PRODUCER_START_TIME));
-      assertEquals(0, slotField(ring, 5, PRODUCER_CLAIMS_IN_FLIGHT));
+      assertEquals(0, slotField(ring, 5, PRODUCER_CLAIMS));
     }
   }
 
@@ -123,11 +123,7 @@ class RecoveryAndLargeRingTest {
       MemorySegment data = ring.buffer();
       data.set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 7 | 3 << SLOT_SHIFT);
       data.set(ValueLayout.JAVA_INT, record + LENGTH_OFFSET, -72);
-      meta(ring)
-          .set(
-              ValueLayout.JAVA_LONG,
-              MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS_IN_FLIGHT,
-              0L);
+      meta(ring).set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS, 0L);
       data.asSlice(record + HEADER_LENGTH, 64).fill((byte) 0x5a);
       MappedRingBuffer.INT.setRelease(data, record + LENGTH_OFFSET, 72);
       List<Integer> lengths = new ArrayList<>();
@@ -185,6 +181,83 @@ class RecoveryAndLargeRingTest {
       assertTrue(ring.write(3, new byte[1]));
       assertEquals(List.of(7, 3), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
+    }
+  }
+
+  /** Writes and reads messages until the tail is {@code bytesBeforeEnd} short of the ring's end. */
+  private static void moveTailToBeforeTheEnd(RingBuffer ring, int bytesBeforeEnd) {
+    long target = ring.capacity() - bytesBeforeEnd;
+    while ((ring.producerPosition() & (ring.capacity() - 1)) + 64 <= target) {
+      assertTrue(ring.write(1, new byte[56]));
+      ring.read((t, b, o, l) -> {}, 10);
+    }
+    long rest = target - (ring.producerPosition() & (ring.capacity() - 1));
+    if (rest > 0) assertTrue(ring.write(1, new byte[(int) rest - HEADER_LENGTH]));
+    while (ring.read((t, b, o, l) -> {}, 10) > 0) {}
+    assertEquals(target, ring.producerPosition() & (ring.capacity() - 1));
+    assertEquals(0, ring.size());
+  }
+
+  @Test
+  void deadProducersHeaderlessClaimAcrossTheWrapIsPaddedInBothParts() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      moveTailToBeforeTheEnd(ring, 24);
+      // A dead producer moved the tail over 24 bytes of padding and a 112-byte record at the start,
+      // and wrote neither the padding nor its header.
+      registerDeadProducer(ring, 9, 1);
+      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 24L + 112);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(2), readFor(ring, 400));
+      assertEquals(2, ring.stats().unblocks(), "the end of the ring, then the start");
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void deadProducersHeaderlessClaimAtTheFirstPositionIsPadded() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      registerDeadProducer(ring, 9, 1);
+      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(2), readFor(ring, 300));
+      assertEquals(1, ring.stats().unblocks());
+    }
+  }
+
+  @Test
+  void recordsOfAFreedProducerSlotStayCounted() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(10));
+      assertTrue(ring.write(1, new byte[4]));
+      registerDeadProducer(ring, 7, 0);
+      meta(ring)
+          .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(7) + PRODUCER_CLAIMS, 5L << 20);
+      assertEquals(6, ring.stats().recordsWritten());
+      ring.read((t, b, o, l) -> {}, 10);
+      Thread.sleep(20);
+      ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
+      assertEquals(0, slotField(ring, 7, PRODUCER_PID));
+      assertEquals(0, slotField(ring, 7, PRODUCER_CLAIMS));
+      assertEquals(6, ring.stats().recordsWritten());
+      assertEquals(1, ring.stats().recordsRead());
+    }
+  }
+
+  @Test
+  void unpublishedOneToOneClaimOfADeadProducerIsLeftForTheNextProducer() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      registerDeadProducer(ring, 9);
+      // The dead producer wrote its header at the tail and died before moving the tail.
+      ring.buffer().set(ValueLayout.JAVA_INT, TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      ring.buffer().set(ValueLayout.JAVA_INT, LENGTH_OFFSET, -40);
+      assertEquals(List.of(), readFor(ring, 100));
+      assertEquals(0, ring.stats().unblocks(), "not published: nothing to pad");
+      assertEquals(0, ring.consumerPosition());
+      assertTrue(ring.write(3, new byte[7])); // the next producer writes over it
+      assertEquals(List.of(3), readFor(ring, 50));
     }
   }
 

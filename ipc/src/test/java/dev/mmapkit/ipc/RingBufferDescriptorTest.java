@@ -29,7 +29,9 @@ class RingBufferDescriptorTest {
     assertEquals(24, PRODUCER_SLOT_SIZE);
     assertEquals(0, PRODUCER_PID);
     assertEquals(8, PRODUCER_START_TIME);
-    assertEquals(16, PRODUCER_CLAIMS_IN_FLIGHT);
+    assertEquals(16, PRODUCER_CLAIMS);
+    assertEquals(4104, RECORDS_WRITTEN_OFFSET);
+    assertEquals(20, CLAIMS_IN_FLIGHT_BITS);
     assertEquals(-1, PRODUCER_REGISTERING);
     assertEquals(8192, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);

@@ -93,9 +93,11 @@ class RingBufferTest {
     try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
       int written = 0;
       while (ring.write(5, Payloads.bytes(0, 0, written, 56))) written++;
-      assertEquals(4096 / 64, written, "records of 8 + 56 bytes fill the ring exactly");
+      // A one-to-one ring keeps the header after its last record free (its producer zeroes it).
+      assertEquals(
+          manyToOne ? 4096 / 64 : 4096 / 64 - 1, written, "records of 8 + 56 bytes fill the ring");
       assertFalse(ring.write(5, Payloads.bytes(0, 0, written, 56)));
-      assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(5, 0));
+      assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(5, 56));
       assertEquals(3, ring.stats().backPressureEvents(), "the loop's last write and two more");
       List<Long> seen = new ArrayList<>();
       assertEquals(1, ring.read((t, b, o, l) -> seen.add(Payloads.seq(b, o)), 1));
@@ -221,6 +223,31 @@ class RingBufferTest {
       assertEquals(1, stats.producers());
       assertEquals(ProcessHandle.current().pid(), stats.consumerPid());
       assertTrue(System.currentTimeMillis() - stats.heartbeatMillis() < 10_000);
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void recordsWrittenCountsWritesAndCommittedClaimsButNotAbortsOrRefusals(boolean manyToOne)
+      throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      for (int i = 0; i < 3; i++) assertTrue(ring.write(1, new byte[10]));
+      ring.commit(ring.tryClaim(2, 20));
+      ring.abort(ring.tryClaim(3, 30));
+      long open = ring.tryClaim(4, 40);
+      assertEquals(5, ring.stats().recordsWritten(), "an open claim counts as being written");
+      ring.commit(open);
+      while (ring.write(5, new byte[500])) {}
+      long full = ring.stats().recordsWritten();
+      assertFalse(ring.write(5, new byte[500]));
+      assertEquals(full, ring.stats().recordsWritten(), "a refused write is not counted");
+      assertEquals(2, ring.read((t, b, o, l) -> {}, 2));
+      RingBufferStats stats = ring.stats();
+      assertEquals(2, stats.recordsRead());
+      assertEquals(full - 2, stats.recordBacklog());
+      while (ring.read((t, b, o, l) -> {}, 100) > 0) {}
+      assertEquals(full, ring.stats().recordsRead(), "the aborted claim is padding, not a record");
+      assertEquals(0, ring.stats().recordBacklog());
     }
   }
 }
