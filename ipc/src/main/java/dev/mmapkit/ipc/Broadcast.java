@@ -8,22 +8,37 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.Processes;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Creates broadcast files and opens receivers on them: one transmitter, any number of receivers in
- * any processes, each at its own pace. Lossy by design: the transmitter never waits, and a receiver
- * that falls more than a ring behind learns it was lapped and resumes at the latest record. See
- * {@link BroadcastDescriptor} for the layout.
+ * any processes, each at its own pace. Two modes, chosen when the file is created:
  *
- * <p>A broadcast file is created complete under a temporary name and then linked into place, so a
- * receiver never opens a half-written one.
+ * <ul>
+ *   <li>{@link #createTransmitter lossy}: the transmitter never waits, and a receiver that falls
+ *       more than a ring behind learns it was lapped and resumes at the latest record;
+ *   <li>{@link #createReliableTransmitter reliable}: the transmitter is refused (back-pressure)
+ *       rather than overwrite what the slowest live receiver has not read; receivers whose process
+ *       is gone are dropped after a timeout.
+ * </ul>
+ *
+ * See {@link BroadcastDescriptor} for the layout. A broadcast file is created complete under a
+ * temporary name and then linked into place, so a receiver never opens a half-written one.
  */
 public final class Broadcast {
   private Broadcast() {}
+
+  private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   /** Where broadcast files live unless told otherwise: shared memory that never touches a disk. */
   public static final Path DEFAULT_DIRECTORY = RingBuffers.DEFAULT_DIRECTORY;
@@ -34,8 +49,8 @@ public final class Broadcast {
   }
 
   /**
-   * Creates a broadcast file of {@code capacity} bytes at {@code path}, with its memory reserved,
-   * and returns its only transmitter.
+   * Creates a lossy broadcast file of {@code capacity} bytes at {@code path}, with its memory
+   * reserved, and returns its only transmitter, which never waits for receivers.
    *
    * @throws IllegalArgumentException if the capacity is not a power of two in [4 KiB, 2^40]
    * @throws FileAlreadyExistsException if the file exists
@@ -43,22 +58,100 @@ public final class Broadcast {
    */
   public static BroadcastTransmitter createTransmitter(Path path, long capacity)
       throws IOException {
-    checkCapacity(capacity);
-    MappedFile file =
-        SharedMemoryFile.create(
-            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity));
-    return new BroadcastTransmitter(file, capacity);
+    return create(path, capacity, LOSSY);
   }
 
   /**
-   * Opens a receiver on an existing broadcast file through a read-only mapping. The receiver starts
-   * at the latest record: it receives the most recent message (if any) and what follows.
+   * As {@link #createTransmitter}, for a reliable broadcast: the transmitter's {@link
+   * BroadcastTransmitter#transmit} returns {@code false} instead of overwriting bytes that the
+   * slowest live receiver has not read. Receivers join at the tail.
+   */
+  public static BroadcastTransmitter createReliableTransmitter(Path path, long capacity)
+      throws IOException {
+    return create(path, capacity, RELIABLE);
+  }
+
+  private static BroadcastTransmitter create(Path path, long capacity, int mode)
+      throws IOException {
+    checkCapacity(capacity);
+    MappedFile file =
+        SharedMemoryFile.create(
+            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity, mode));
+    MemorySegment meta = file.chunk(0);
+    LONG.setVolatile(meta, TRANSMITTER_START_TIME_OFFSET, Processes.currentStartTime());
+    LONG.setVolatile(meta, TRANSMITTER_PID_OFFSET, Processes.currentPid());
+    return new BroadcastTransmitter(file, capacity, mode == RELIABLE);
+  }
+
+  /**
+   * Opens a receiver on an existing broadcast file and registers it in the file's receiver table.
+   * In a lossy broadcast it starts at the latest record: it receives the most recent message (if
+   * any) and what follows. In a reliable one it starts at the tail: it receives what is transmitted
+   * from now on.
    *
    * @throws java.nio.file.NoSuchFileException if there is no such file
    * @throws FileFormatException naming the file and the problem: not a broadcast file, another
    *     layout version, a corrupted header, a truncated file, counters that make no sense
+   * @throws IllegalStateException if all {@link BroadcastDescriptor#RECEIVER_SLOTS} receiver slots
+   *     belong to live receivers
    */
   public static BroadcastReceiver openReceiver(Path path) throws IOException {
+    Opened opened = open(path, true);
+    try {
+      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable);
+    } catch (RuntimeException e) {
+      opened.file.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads a broadcast file's positions, counters and receiver table through a read-only mapping,
+   * without joining it: what monitoring and {@code mmapkit ipc stat} use.
+   *
+   * @throws FileFormatException as {@link #openReceiver}
+   */
+  public static BroadcastStats readStats(Path path) throws IOException {
+    Opened opened = open(path, false);
+    try (MappedFile file = opened.file) {
+      MemorySegment meta = file.chunk(0);
+      ReceiverTable table = new ReceiverTable(meta);
+      long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+      List<BroadcastStats.Receiver> receivers = new ArrayList<>();
+      for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
+        long pid = table.pid(slot);
+        if (pid == 0) continue;
+        long position = table.position(slot);
+        receivers.add(
+            new BroadcastStats.Receiver(
+                slot,
+                pid,
+                position,
+                Math.max(0, tail - position),
+                table.lapped(slot),
+                table.waiting(slot),
+                table.alive(slot)));
+      }
+      long transmitterPid = (long) LONG.getVolatile(meta, TRANSMITTER_PID_OFFSET);
+      return new BroadcastStats(
+          opened.capacity,
+          opened.reliable,
+          tail,
+          (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET),
+          (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
+          (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
+          (int) INT.getVolatile(meta, WAITERS_OFFSET),
+          (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
+          transmitterPid,
+          Processes.isAlive(
+              transmitterPid, (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
+          List.copyOf(receivers));
+    }
+  }
+
+  private record Opened(MappedFile file, long capacity, boolean reliable) {}
+
+  private static Opened open(Path path, boolean writable) throws IOException {
     long size = Files.size(path);
     if (size < FileHeader.SIZE) {
       throw new FileFormatException(
@@ -69,21 +162,24 @@ public final class Broadcast {
               + FileHeader.SIZE
               + "-byte header: truncated, or not a broadcast file");
     }
-    MappedFile file =
-        MappedFile.open(
-            path,
-            MappingOptions.readOnly()
-                .withChunkSize(SharedMemoryFile.wholeFileOptions(size).chunkSize()));
+    MappingOptions options = SharedMemoryFile.wholeFileOptions(size);
+    if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
+    MappedFile file = MappedFile.open(path, options);
     try {
       FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
-      if (header.parameters().length < 1) {
-        throw new FileFormatException(path, "corrupted header: no layout parameters");
+      if (header.parameters().length < 2) {
+        throw new FileFormatException(
+            path, "corrupted header: " + header.parameters().length + " layout parameters, not 2");
       }
       long capacity = header.parameter(CAPACITY_PARAMETER);
       try {
         checkCapacity(capacity);
       } catch (IllegalArgumentException e) {
         throw new FileFormatException(path, "corrupted header: " + e.getMessage());
+      }
+      long mode = header.parameter(MODE_PARAMETER);
+      if (mode != LOSSY && mode != RELIABLE) {
+        throw new FileFormatException(path, "corrupted header: unknown broadcast mode " + mode);
       }
       if (size < fileSize(capacity)) {
         throw new FileFormatException(
@@ -95,30 +191,33 @@ public final class Broadcast {
                 + " needs "
                 + fileSize(capacity));
       }
-      BroadcastReceiver receiver = new BroadcastReceiver(file, capacity);
-      // In this order: the transmitter stores the tail intent before latest and tail, so the
-      // intent read last covers both even while a record is being transmitted.
-      long latest = receiver.latest();
-      long tail = receiver.tail();
-      long tailIntent = receiver.tailIntent();
-      if (latest < 0
-          || tail < 0
-          || tailIntent < tail
-          || tailIntent < latest
-          || ((latest | tail | tailIntent) & (ALIGNMENT - 1)) != 0) {
-        throw new FileFormatException(
-            path,
-            "corrupted counters: latest "
-                + latest
-                + ", tail "
-                + tail
-                + ", tail intent "
-                + tailIntent);
-      }
-      return receiver;
+      checkCounters(path, file.chunk(0));
+      return new Opened(file, capacity, mode == RELIABLE);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
+    }
+  }
+
+  private static void checkCounters(Path path, MemorySegment meta) throws FileFormatException {
+    // In this order: the transmitter stores the tail intent before latest and tail, so the intent
+    // read last covers both even while a record is being transmitted.
+    long latest = (long) LONG.getAcquire(meta, LATEST_OFFSET);
+    long tail = (long) LONG.getAcquire(meta, TAIL_OFFSET);
+    long tailIntent = (long) LONG.getVolatile(meta, TAIL_INTENT_OFFSET);
+    if (latest < 0
+        || tail < 0
+        || tailIntent < tail
+        || tailIntent < latest
+        || ((latest | tail | tailIntent) & (ALIGNMENT - 1)) != 0) {
+      throw new FileFormatException(
+          path,
+          "corrupted counters: latest "
+              + latest
+              + ", tail "
+              + tail
+              + ", tail intent "
+              + tailIntent);
     }
   }
 }

@@ -4,21 +4,44 @@ import dev.mmapkit.internal.FileHeader;
 
 /**
  * The layout of a broadcast file, version {@link #VERSION}: one transmitter, any number of
- * receivers, each at its own pace; a receiver that falls more than a ring behind is lapped and
- * skips ahead. Every offset is a constant here; the code reads like this table.
+ * receivers, each at its own pace. In a {@link #LOSSY} broadcast a receiver that falls more than a
+ * ring behind is lapped and skips ahead; in a {@link #RELIABLE} one the transmitter waits for the
+ * slowest live receiver instead. Every offset is a constant here; the code reads like this table.
  *
  * <table>
  *   <caption>Broadcast file (all integers little-endian)</caption>
  *   <tr><th>offset</th><th>size</th><th>what</th></tr>
  *   <tr><td>0</td><td>4096</td><td>{@link FileHeader}: kind {@code "BCST"}, version {@value
- *       #VERSION}, parameters [capacity]</td></tr>
+ *       #VERSION}, parameters [capacity, mode ({@link #LOSSY} or {@link #RELIABLE})]</td></tr>
  *   <tr><td>{@value #TAIL_INTENT_OFFSET}</td><td>8</td><td>tail intent: where the tail will be once
  *       the record being written is complete; stored (release, then a store-store fence) before
  *       any byte of the record (own 128-byte line)</td></tr>
  *   <tr><td>{@value #TAIL_OFFSET}</td><td>8</td><td>tail: bytes transmitted since creation, padding
  *       included; stored (release) after the record is complete (own line)</td></tr>
+ *   <tr><td>{@value #RECORDS_WRITTEN_OFFSET}</td><td>8</td><td>messages transmitted, stored just
+ *       before the tail</td></tr>
  *   <tr><td>{@value #LATEST_OFFSET}</td><td>8</td><td>latest: position of the most recent complete
  *       record, where a lapped receiver resumes (own line)</td></tr>
+ *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: the transmitter increments
+ *       it to wake sleeping receivers (own line)</td></tr>
+ *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>receivers asleep on the futex word</td></tr>
+ *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a receiver has slept: from then
+ *       on the transmitter publishes its tail with a volatile store</td></tr>
+ *   <tr><td>{@value #TRANSMITTER_PID_OFFSET}</td><td>8</td><td>the transmitter's process id (own
+ *       line, with the counters after it)</td></tr>
+ *   <tr><td>{@value #TRANSMITTER_START_TIME_OFFSET}</td><td>8</td><td>its process start time</td></tr>
+ *   <tr><td>{@value #BACK_PRESSURE_COUNT_OFFSET}</td><td>8</td><td>transmits refused because the
+ *       slowest receiver was a ring behind (reliable mode)</td></tr>
+ *   <tr><td>{@value #WAKE_COUNT_OFFSET}</td><td>8</td><td>futex wake-ups the transmitter
+ *       issued</td></tr>
+ *   <tr><td>{@value #DROPPED_RECEIVERS_OFFSET}</td><td>8</td><td>receivers dropped because their
+ *       process was gone</td></tr>
+ *   <tr><td>{@value #RECEIVERS_OFFSET}</td><td>{@value #RECEIVER_SLOT_SIZE} × {@value
+ *       #RECEIVER_SLOTS}</td><td>receiver table, one 128-byte line per slot: process id (8, at
+ *       {@value #RECEIVER_PID}; 0 = free, {@value #RECEIVER_REGISTERING} while a receiver joins),
+ *       start time (8, at {@value #RECEIVER_START_TIME}), position (8, at {@value
+ *       #RECEIVER_POSITION}: bytes it has read past), lapped count (8, at {@value
+ *       #RECEIVER_LAPPED}), asleep flag (4, at {@value #RECEIVER_WAITING})</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -35,19 +58,54 @@ public final class BroadcastDescriptor {
   public static final String KIND = "BCST";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Header parameter index of the capacity. */
   public static final int CAPACITY_PARAMETER = 0;
 
-  /** Counters are padded to this, so no two of them share a cache line (and its neighbour). */
+  /** Header parameter index of the mode. */
+  public static final int MODE_PARAMETER = 1;
+
+  /** Mode: the transmitter never waits; slow receivers are lapped. */
+  public static final int LOSSY = 1;
+
+  /** Mode: the transmitter waits for the slowest live receiver; nothing is lost. */
+  public static final int RELIABLE = 2;
+
+  /** Counters are padded to this, so no two writers share a cache line (and its neighbour). */
   public static final int LINE = 128;
 
   /** See the table. */
   public static final long TAIL_INTENT_OFFSET = FileHeader.SIZE,
       TAIL_OFFSET = TAIL_INTENT_OFFSET + LINE,
+      RECORDS_WRITTEN_OFFSET = TAIL_OFFSET + 8,
       LATEST_OFFSET = TAIL_OFFSET + LINE,
-      DATA_OFFSET = 2 * FileHeader.SIZE;
+      WAKE_SEQUENCE_OFFSET = LATEST_OFFSET + LINE,
+      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
+      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
+      TRANSMITTER_PID_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
+      TRANSMITTER_START_TIME_OFFSET = TRANSMITTER_PID_OFFSET + 8,
+      BACK_PRESSURE_COUNT_OFFSET = TRANSMITTER_START_TIME_OFFSET + 8,
+      WAKE_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
+      DROPPED_RECEIVERS_OFFSET = WAKE_COUNT_OFFSET + 8,
+      RECEIVERS_OFFSET = 2 * FileHeader.SIZE,
+      DATA_OFFSET = 4 * FileHeader.SIZE;
+
+  /** Receiver table size. */
+  public static final int RECEIVER_SLOTS = 64;
+
+  /** Bytes per receiver slot: a cache line pair of its own, since the receiver writes it often. */
+  public static final int RECEIVER_SLOT_SIZE = 128;
+
+  /** Offsets within a receiver slot. */
+  public static final int RECEIVER_PID = 0,
+      RECEIVER_START_TIME = 8,
+      RECEIVER_POSITION = 16,
+      RECEIVER_LAPPED = 24,
+      RECEIVER_WAITING = 32;
+
+  /** The process id a slot holds while a receiver joins or leaves; counts as alive. */
+  public static final long RECEIVER_REGISTERING = -1;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;
@@ -68,12 +126,20 @@ public final class BroadcastDescriptor {
   public static final int MAX_RECORD_LENGTH = 1 << 30;
 
   static {
-    if (LATEST_OFFSET + LINE > DATA_OFFSET) throw new AssertionError("counters overlap the data");
+    if (DROPPED_RECEIVERS_OFFSET + 8 > RECEIVERS_OFFSET
+        || RECEIVERS_OFFSET + (long) RECEIVER_SLOTS * RECEIVER_SLOT_SIZE > DATA_OFFSET) {
+      throw new AssertionError("counters or receiver table overlap");
+    }
   }
 
   /** The file size of a broadcast of {@code capacity} bytes. */
   public static long fileSize(long capacity) {
     return DATA_OFFSET + capacity;
+  }
+
+  /** Offset of receiver slot {@code slot} in the file. */
+  public static long receiverOffset(int slot) {
+    return RECEIVERS_OFFSET + (long) slot * RECEIVER_SLOT_SIZE;
   }
 
   /**

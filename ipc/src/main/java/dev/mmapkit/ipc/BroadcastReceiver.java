@@ -3,15 +3,21 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One reader of a broadcast file, made by {@link Broadcast#openReceiver}, with its own cursor. Use
- * it from one thread at a time; open one per reading thread.
+ * it from one thread at a time; open one per reading thread. It holds a slot in the file's receiver
+ * table from open to {@link #close()}, where it publishes its position (which a reliable
+ * transmitter waits for), its lapped count and whether it sleeps; a receiver whose process dies is
+ * dropped from the table by the transmitter or the next receiver to join.
  *
  * <p>Each message is copied out of the ring into this receiver's own buffer and validated before it
  * is handed over: after the copy the receiver re-reads the tail intent, and if the transmitter may
@@ -19,9 +25,12 @@ import java.lang.invoke.VarHandle;
  * and the receiver jumps to the latest record. So a message delivered is always whole and exactly
  * what was transmitted; messages overwritten before this receiver got to them are lost.
  */
-public final class BroadcastReceiver implements AutoCloseable {
+public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
   private static final int INITIAL_COPY_SIZE = 4096;
+  private static final long UNAWAITED_PARK_NANOS = 50_000;
+  private static final long SLEEP_GRACE_NANOS = 10_000_000;
 
   private final MappedFile file;
   private final MemorySegment meta;
@@ -30,14 +39,21 @@ public final class BroadcastReceiver implements AutoCloseable {
   private final long mask;
   private final int maxMessageLength;
   private final Arena arena = Arena.ofAuto();
+  private final ReceiverTable receivers;
+  private final int slot;
+  private final long slotOffset;
+  private final MemorySegment wakeWord;
+  private final Optional<NativeAccess> nativeAccess = NativeAccess.get();
   private MemorySegment copy;
+  private long sleepEnabledSinceNanos;
+  private boolean closed;
 
   private long cursor;
   private long lappedCount;
   private int type;
   private int length;
 
-  BroadcastReceiver(MappedFile file, long capacity) {
+  BroadcastReceiver(MappedFile file, long capacity, boolean reliable) {
     this.file = file;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
@@ -45,7 +61,23 @@ public final class BroadcastReceiver implements AutoCloseable {
     this.mask = capacity - 1;
     this.maxMessageLength = BroadcastDescriptor.maxMessageLength(capacity);
     this.copy = arena.allocate(Math.min(INITIAL_COPY_SIZE, Math.max(8, maxMessageLength)), 8);
-    this.cursor = latest();
+    this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
+    this.receivers = new ReceiverTable(meta);
+    this.slot = receivers.join(this::tail);
+    this.slotOffset = receiverOffset(slot);
+    // Reliable: from the tail read when joining, which the transmitter will not lap. Lossy: from
+    // the latest message.
+    this.cursor = reliable ? receivers.position(slot) : latest();
+    publishPosition();
+  }
+
+  /** This receiver's slot in the file's receiver table. */
+  public int slot() {
+    return slot;
+  }
+
+  private void publishPosition() {
+    LONG.setRelease(meta, slotOffset + RECEIVER_POSITION, cursor);
   }
 
   long tailIntent() {
@@ -135,6 +167,7 @@ public final class BroadcastReceiver implements AutoCloseable {
       type = recordType;
       length = payloadLength;
       cursor += align(recordLength);
+      publishPosition();
       return true;
     }
   }
@@ -191,6 +224,7 @@ public final class BroadcastReceiver implements AutoCloseable {
 
   private void lapped() {
     lappedCount++;
+    LONG.setRelease(meta, slotOffset + RECEIVER_LAPPED, lappedCount);
     cursor = latest();
   }
 
@@ -201,9 +235,61 @@ public final class BroadcastReceiver implements AutoCloseable {
     }
   }
 
-  /** Unmaps the file. */
+  /** Whether a message is waiting for this receiver. */
+  public boolean available() {
+    return cursor < tail();
+  }
+
+  /**
+   * Sleeps until the transmitter transmits, the timeout passes or the thread is interrupted;
+   * returns at once if a message is waiting. Sleeps on a futex word in the file, and the
+   * transmitter pays for a wake-up only while some receiver sleeps. Needs native access; without
+   * it, parks up to 50 µs instead. Use it through {@link BlockingIdleStrategy}.
+   *
+   * @return {@code true} if there may be a message to receive
+   */
+  @Override
+  public boolean awaitMessages(long timeoutNanos) {
+    if (available()) return true;
+    if (nativeAccess.isEmpty() || !sleepEnabled()) {
+      LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
+      return available();
+    }
+    int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
+    // Flag first, then count: whoever clears the flag (this receiver, or whoever drops it after its
+    // death) takes it out of the count.
+    INT.setVolatile(meta, slotOffset + RECEIVER_WAITING, 1);
+    INT.getAndAdd(meta, WAITERS_OFFSET, 1);
+    try {
+      // Registered first, looked last: a transmitter that moved the tail after this look sees us.
+      if (available()) return true;
+      nativeAccess.get().futexWait(wakeWord, sequence, timeoutNanos);
+    } finally {
+      if (INT.compareAndSet(meta, slotOffset + RECEIVER_WAITING, 1, 0)) {
+        INT.getAndAdd(meta, WAITERS_OFFSET, -1);
+      }
+    }
+    return available();
+  }
+
+  // As in the rings: the first call announces that receivers sleep, which makes the transmitter
+  // publish its tail with a volatile store; until a transmitter that read the flag before is sure
+  // to have finished its release store, park briefly instead of sleeping.
+  private boolean sleepEnabled() {
+    if (sleepEnabledSinceNanos == 0) {
+      INT.setVolatile(meta, SLEEP_ENABLED_OFFSET, 1);
+      sleepEnabledSinceNanos = System.nanoTime();
+      return false;
+    }
+    return System.nanoTime() - sleepEnabledSinceNanos >= SLEEP_GRACE_NANOS;
+  }
+
+  /** Leaves the receiver table and unmaps the file. */
   @Override
   public void close() throws IOException {
+    if (closed) return;
+    closed = true;
+    receivers.leave(slot);
     file.close();
   }
 }

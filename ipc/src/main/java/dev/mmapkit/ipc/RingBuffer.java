@@ -15,7 +15,7 @@ import java.time.Duration;
  *
  * <p>Reading is for one consumer thread at a time (in any one process).
  */
-public interface RingBuffer extends AutoCloseable {
+public interface RingBuffer extends AutoCloseable, MessageSource {
 
   /** {@link #tryClaim} result: the ring has no room for the message now; try again later. */
   long BACK_PRESSURED = -1;
@@ -84,6 +84,7 @@ public interface RingBuffer extends AutoCloseable {
    *
    * @return {@code true} if there may be messages to read
    */
+  @Override
   boolean awaitMessages(long timeoutNanos);
 
   /**

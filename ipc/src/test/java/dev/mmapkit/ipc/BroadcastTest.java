@@ -262,9 +262,17 @@ class BroadcastTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     Broadcast.createTransmitter(path, 4096).close();
-    edit(s -> FileHeader.createdNow("BCST", 2, 4096).writeTo(s));
+    edit(s -> FileHeader.createdNow("BCST", 1, 4096).writeTo(s));
     String message = openFails();
-    assertTrue(message.contains("format version 2; this mmapkit reads version 1"), message);
+    assertTrue(message.contains("format version 1; this mmapkit reads version 2"), message);
+  }
+
+  @Test
+  void unknownModeIsRefused() throws Exception {
+    Broadcast.createTransmitter(path, 4096).close();
+    edit(s -> FileHeader.createdNow("BCST", 2, 4096, 7).writeTo(s));
+    String message = openFails();
+    assertTrue(message.contains("unknown broadcast mode 7"), message);
   }
 
   @Test
@@ -274,8 +282,8 @@ class BroadcastTest {
       file.setLength(BroadcastDescriptor.DATA_OFFSET + 1000);
     }
     String message = openFails();
-    assertTrue(message.contains("truncated: file is 9192 bytes"), message);
-    assertTrue(message.contains("needs 12288"), message);
+    assertTrue(message.contains("truncated: file is 17384 bytes"), message);
+    assertTrue(message.contains("needs 20480"), message);
   }
 
   @Test

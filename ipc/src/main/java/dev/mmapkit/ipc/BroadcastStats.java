@@ -1,0 +1,53 @@
+package dev.mmapkit.ipc;
+
+import java.util.List;
+
+/**
+ * A snapshot of a broadcast file's positions, counters and receiver table, read from the file (so
+ * any process can take it). Fields are read one by one, not atomically together.
+ *
+ * @param capacity data area bytes
+ * @param reliable whether the transmitter waits for the slowest receiver (else lossy)
+ * @param transmitterPosition bytes transmitted since creation, padding included
+ * @param recordsWritten messages transmitted
+ * @param backPressureEvents transmits refused because the slowest receiver was a ring behind
+ * @param wakeUps futex wake-ups the transmitter issued
+ * @param waiters receivers asleep now
+ * @param droppedReceivers receivers dropped from the table because their process was gone
+ * @param transmitterPid the process that created the file
+ * @param transmitterAlive whether that process is still running
+ * @param receivers the receivers in the table
+ */
+public record BroadcastStats(
+    long capacity,
+    boolean reliable,
+    long transmitterPosition,
+    long recordsWritten,
+    long backPressureEvents,
+    long wakeUps,
+    int waiters,
+    long droppedReceivers,
+    long transmitterPid,
+    boolean transmitterAlive,
+    List<Receiver> receivers) {
+
+  /**
+   * One receiver in the table.
+   *
+   * @param slot its slot
+   * @param pid its process id ({@code -1} while joining or leaving)
+   * @param position bytes of the stream it has read past
+   * @param lag bytes transmitted that it has not read
+   * @param lappedCount times it was overwritten and skipped ahead (lossy mode)
+   * @param waiting whether it sleeps now
+   * @param alive whether its process is running
+   */
+  public record Receiver(
+      int slot,
+      long pid,
+      long position,
+      long lag,
+      long lappedCount,
+      boolean waiting,
+      boolean alive) {}
+}
