@@ -2,10 +2,14 @@ package dev.mmapkit.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mmapkit.ipc.Broadcast;
+import dev.mmapkit.ipc.BroadcastReceiver;
+import dev.mmapkit.ipc.BroadcastTransmitter;
 import dev.mmapkit.ipc.RingBuffer;
 import dev.mmapkit.ipc.RingBuffers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +33,8 @@ class IpcStatCommandTest {
       assertEquals(4096.0 + 64, json.get("producerPosition"));
       assertEquals(4096.0, json.get("backlog"));
       assertEquals(2.0, json.get("recordsRead"));
+      assertEquals(3.0 + 127, json.get("recordsWritten")); // 3, then 4064 free bytes / 32
+      assertEquals(128.0, json.get("recordBacklog"));
       assertEquals(1.0, json.get("backPressureEvents"));
       assertEquals(0.0, json.get("waiters"));
       assertEquals(1.0, json.get("producers"));
@@ -39,6 +45,35 @@ class IpcStatCommandTest {
       assertEquals(0, table.exitCode(), table.err());
       assertTrue(table.out().contains("back-pressure events"), table.out());
       assertTrue(table.out().contains("4.0 KiB"), table.out());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void reportsABroadcastsTransmitterCountersAndReceivers() throws Exception {
+    Path path = dir.resolve("prices");
+    try (BroadcastTransmitter tx = Broadcast.createReliableTransmitter(path, 4096);
+        BroadcastReceiver rx = Broadcast.openReceiver(path)) {
+      for (int i = 0; i < 5; i++) assertTrue(tx.transmit(1, new byte[24]));
+      assertTrue(rx.receiveNext());
+      Map<String, Object> json = CliRun.of("ipc", "stat", path.toString(), "--json").json();
+      assertEquals("broadcast-reliable", json.get("type"));
+      assertEquals(4096.0, json.get("capacity"));
+      assertEquals(160.0, json.get("transmitterPosition"));
+      assertEquals(5.0, json.get("recordsWritten"));
+      assertEquals((double) ProcessHandle.current().pid(), json.get("transmitterPid"));
+      assertEquals(true, json.get("transmitterAlive"));
+      List<Map<String, Object>> receivers = (List<Map<String, Object>>) json.get("receivers");
+      assertEquals(1, receivers.size());
+      assertEquals(32.0, receivers.get(0).get("position"));
+      assertEquals(128.0, receivers.get(0).get("lag"));
+      assertEquals(0.0, receivers.get(0).get("lappedCount"));
+      assertEquals(false, receivers.get(0).get("waiting"));
+
+      CliRun table = CliRun.of("ipc", "stat", path.toString());
+      assertEquals(0, table.exitCode(), table.err());
+      assertTrue(table.out().contains("reliable"), table.out());
+      assertTrue(table.out().contains("lapped"), table.out());
     }
   }
 

@@ -199,7 +199,8 @@ class ReliableBroadcastTest {
       assertEquals("received=5 lapped=0", result.stdout().strip());
       assertTrue(Broadcast.readStats(path).wakeUps() >= 5, "woken by the transmitter");
 
-      // A receiver killed in its sleep: the count stays up until someone drops it. (A lossy receiver
+      // A receiver killed in its sleep: the count stays up until someone drops it. (A lossy
+      // receiver
       // starts at the latest message: not the end message.)
       send(transmitter, 50, 100);
       Process killed = receiverProcess("killed", 100, "blocking");
