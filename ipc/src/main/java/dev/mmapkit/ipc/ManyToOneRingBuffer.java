@@ -3,7 +3,6 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -46,12 +45,11 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       }
     } while (!LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + needed));
     if (padding != 0) {
-      data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, PADDING_TYPE);
-      INT.setRelease(data, tailIndex + LENGTH_OFFSET, (int) padding);
+      LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
       tailIndex = 0;
     }
-    data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, typeAndSlot);
-    INT.setRelease(data, tailIndex + LENGTH_OFFSET, -recordLength);
+    // Type and negated length in one store.
+    LONG.setRelease(data, tailIndex, header(-recordLength, typeAndSlot));
     // One atomic add: out of flight (after the header) and one more record written.
     LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);
     // The header must be visible before any payload byte: recovery scans for the first non-zero

@@ -152,6 +152,19 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return recordIndex + HEADER_LENGTH;
   }
 
+  private static final boolean LITTLE_ENDIAN =
+      java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
+  /**
+   * A record header as one long, for a single 8-byte store: {@code length} at {@link
+   * RingBufferDescriptor#LENGTH_OFFSET}, {@code type} at {@link RingBufferDescriptor#TYPE_OFFSET}.
+   */
+  static long header(int length, int type) {
+    return LITTLE_ENDIAN
+        ? ((long) type << 32) | (length & 0xFFFF_FFFFL)
+        : ((long) length << 32) | (type & 0xFFFF_FFFFL);
+  }
+
   static long slotOffset(int slot) {
     return PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
   }

@@ -39,13 +39,12 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       if (needed + HEADER_LENGTH > capacity - (tail - headCache)) return BACK_PRESSURED;
     }
     long recordIndex = padding != 0 ? 0 : tailIndex;
-    // Plain stores: the tail store below orders them, and a negative length means "not ready".
-    // The header goes before the padding, so a consumer that skips the padding finds it.
-    data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, typeAndSlot);
-    data.set(ValueLayout.JAVA_INT, recordIndex + LENGTH_OFFSET, -recordLength);
+    // One plain store of type and negated length: the tail store below orders it, and a negative
+    // length means "not ready". It goes before the padding, so a consumer that skips the padding
+    // finds it.
+    data.set(ValueLayout.JAVA_LONG, recordIndex, header(-recordLength, typeAndSlot));
     if (padding != 0) {
-      data.set(ValueLayout.JAVA_INT, tailIndex + TYPE_OFFSET, PADDING_TYPE);
-      INT.setRelease(data, tailIndex + LENGTH_OFFSET, (int) padding);
+      LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
     }
     // The consumer does not zero what it reads: a stale record from the last lap must never look
     // like the next one, so the producer zeroes the next header before it publishes this record.

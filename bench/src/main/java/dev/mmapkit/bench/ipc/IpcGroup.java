@@ -92,6 +92,19 @@ public final class IpcGroup implements BenchGroup {
               20.0,
               rtt + "; anchor a blocking Java Unix-domain socket"));
     }
+    RunResult ourBroadcast = find(results, "RoundTripBenchmark.roundTrip", "mmapkit-bcast", null);
+    RunResult agronaBroadcast = find(results, "RoundTripBenchmark.roundTrip", "agrona-bcast", null);
+    if (ourBroadcast != null && agronaBroadcast != null) {
+      rows.add(
+          Comparison.cost(
+              "broadcast-rtt-p50-vs-agrona",
+              percentile(ourBroadcast, 50),
+              percentile(agronaBroadcast, 50),
+              "ns",
+              1.0,
+              "32 B ping-pong over two lossy broadcast files, receivers copying; anchor Agrona"
+                  + " BroadcastTransmitter + CopyBroadcastReceiver"));
+    }
     for (String kind : List.of("o2o", "m2o")) {
       for (String size : List.of("32", "256")) {
         RunResult mine = find(results, "OneWayBenchmark.send", "mmapkit-" + kind, size);

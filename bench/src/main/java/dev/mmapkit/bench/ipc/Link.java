@@ -20,13 +20,16 @@ interface Link extends AutoCloseable {
    * Opens a link over {@code transport} with a started peer that echoes ({@code echo}) or drains.
    *
    * @param transport {@code mmapkit-o2o}, {@code mmapkit-m2o}, {@code agrona-o2o}, {@code
-   *     agrona-m2o} or {@code uds}
+   *     agrona-m2o}, {@code uds}, or (round trips only) {@code mmapkit-bcast} or {@code
+   *     agrona-bcast}
    */
   static Link open(String transport, int messageSize, boolean echo) throws Exception {
     return switch (transport) {
       case "mmapkit-o2o", "mmapkit-m2o" -> new MmapkitLink(transport, messageSize, echo);
       case "agrona-o2o", "agrona-m2o" -> new AgronaLink(transport, messageSize, echo);
       case "uds" -> new SocketLink(messageSize);
+      case "mmapkit-bcast" -> new BroadcastLink(messageSize);
+      case "agrona-bcast" -> new AgronaBroadcastLink(messageSize);
       default -> throw new IllegalArgumentException("unknown transport " + transport);
     };
   }

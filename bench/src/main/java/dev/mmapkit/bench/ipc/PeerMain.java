@@ -1,6 +1,9 @@
 package dev.mmapkit.bench.ipc;
 
 import dev.mmapkit.ipc.BlockingIdleStrategy;
+import dev.mmapkit.ipc.Broadcast;
+import dev.mmapkit.ipc.BroadcastReceiver;
+import dev.mmapkit.ipc.BroadcastTransmitter;
 import dev.mmapkit.ipc.IdleStrategy;
 import dev.mmapkit.ipc.MessageHandler;
 import dev.mmapkit.ipc.RingBuffer;
@@ -14,14 +17,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.broadcast.CopyBroadcastReceiver;
 
 /**
  * The peer process of the IPC benchmarks: echoes every message back, or drains them, busy-spinning
  * until it is killed. Prints {@code ready} once it is attached.
  *
- * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, or {@code
- * uds echo SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} (see {@link
- * WakeUpMeasurement}).
+ * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, {@code
+ * mmapkit-bcast|agrona-bcast echo OUT BACK} (receive on OUT, transmit on BACK), or {@code uds echo
+ * SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} (see {@link WakeUpMeasurement}).
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -31,6 +36,10 @@ public final class PeerMain {
     boolean echo = args[1].equals("echo");
     if (transport.equals("blocking")) {
       blockingConsumer(Path.of(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+    } else if (transport.equals("mmapkit-bcast")) {
+      mmapkitBroadcast(Path.of(args[2]), Path.of(args[3]));
+    } else if (transport.equals("agrona-bcast")) {
+      agronaBroadcast(new File(args[2]), new File(args[3]));
     } else if (transport.equals("uds")) {
       socketEcho(Path.of(args[2]), Integer.parseInt(args[3]));
     } else if (transport.equals("mmapkit")) {
@@ -64,6 +73,32 @@ public final class PeerMain {
     ready();
     while (true) {
       if (in.read(handler, 256) == 0) Thread.onSpinWait();
+    }
+  }
+
+  private static void mmapkitBroadcast(Path outPath, Path backPath) throws Exception {
+    BroadcastReceiver in = Broadcast.openReceiver(outPath);
+    BroadcastTransmitter back = Broadcast.createTransmitter(backPath, MmapkitLink.ECHO_CAPACITY);
+    ready();
+    while (true) {
+      if (in.receiveNext()) {
+        back.transmit(in.type(), in.message());
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private static void agronaBroadcast(File outFile, File backFile) {
+    CopyBroadcastReceiver in = AgronaBroadcastLink.receiver(IoUtil.mapExistingFile(outFile, "out"));
+    org.agrona.concurrent.broadcast.BroadcastTransmitter back =
+        new org.agrona.concurrent.broadcast.BroadcastTransmitter(
+            new UnsafeBuffer(IoUtil.mapExistingFile(backFile, "back")));
+    org.agrona.concurrent.MessageHandler handler =
+        (type, buffer, index, length) -> back.transmit(type, buffer, index, length);
+    ready();
+    while (true) {
+      if (in.receive(handler) == 0) Thread.onSpinWait();
     }
   }
 

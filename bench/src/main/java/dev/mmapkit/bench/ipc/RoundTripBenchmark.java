@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class RoundTripBenchmark {
 
   /** The channel under test. */
-  @Param({"mmapkit-o2o", "agrona-o2o", "uds"})
+  @Param({"mmapkit-o2o", "agrona-o2o", "uds", "mmapkit-bcast", "agrona-bcast"})
   public String transport;
 
   private Link link;
