@@ -42,8 +42,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess;
 
-  // Producer side: this process's slot in the producer table, registered on first claim.
-  private volatile int producerSlotBits = -1;
+  // Producer side: this process's slot in the producer table, registered on first claim. Plain: a
+  // thread that still reads -1 goes through the synchronized registerProducer, which returns it.
+  private int producerSlotBits = -1;
 
   // Producer side: when a producer last checked whether the consumer it wakes is alive.
   private long lastWaiterCheckNanos = System.nanoTime();
