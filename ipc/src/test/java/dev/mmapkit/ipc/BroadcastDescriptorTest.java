@@ -1,0 +1,53 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.BroadcastDescriptor.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** Pins the broadcast file layout: changing an offset must be a deliberate format change. */
+class BroadcastDescriptorTest {
+
+  @Test
+  void offsetsAreThoseOfVersion2() {
+    assertEquals(2, VERSION);
+    assertEquals("BCST", KIND);
+    assertEquals(4096, TAIL_INTENT_OFFSET);
+    assertEquals(4224, TAIL_OFFSET);
+    assertEquals(4232, RECORDS_WRITTEN_OFFSET);
+    assertEquals(4352, LATEST_OFFSET);
+    assertEquals(4480, WAKE_SEQUENCE_OFFSET);
+    assertEquals(4484, WAITERS_OFFSET);
+    assertEquals(4488, SLEEP_ENABLED_OFFSET);
+    assertEquals(4608, TRANSMITTER_PID_OFFSET);
+    assertEquals(4616, TRANSMITTER_START_TIME_OFFSET);
+    assertEquals(4624, BACK_PRESSURE_COUNT_OFFSET);
+    assertEquals(4632, WAKE_COUNT_OFFSET);
+    assertEquals(4640, DROPPED_RECEIVERS_OFFSET);
+    assertEquals(8192, RECEIVERS_OFFSET);
+    assertEquals(64, RECEIVER_SLOTS);
+    assertEquals(128, RECEIVER_SLOT_SIZE);
+    assertEquals(8192 + 63 * 128, receiverOffset(63));
+    assertEquals(16384, DATA_OFFSET);
+    assertEquals(16384 + 4096, fileSize(4096));
+    assertEquals(1, LOSSY);
+    assertEquals(2, RELIABLE);
+    assertArrayEquals(
+        new int[] {0, 8, 16, 24, 32},
+        new int[] {
+          RECEIVER_PID, RECEIVER_START_TIME, RECEIVER_POSITION, RECEIVER_LAPPED, RECEIVER_WAITING
+        });
+  }
+
+  @Test
+  void writersDoNotShareCacheLines() {
+    long[] lines = {
+      TAIL_INTENT_OFFSET, TAIL_OFFSET, LATEST_OFFSET, WAKE_SEQUENCE_OFFSET, TRANSMITTER_PID_OFFSET
+    };
+    for (int i = 1; i < lines.length; i++) {
+      assertEquals(LINE, lines[i] - lines[i - 1], "line " + i);
+    }
+    assertTrue(TRANSMITTER_PID_OFFSET + LINE <= RECEIVERS_OFFSET);
+    assertEquals(0, RECEIVERS_OFFSET % LINE);
+  }
+}
