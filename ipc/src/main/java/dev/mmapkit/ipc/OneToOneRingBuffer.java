@@ -43,8 +43,14 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     // length means "not ready". It goes before the padding, so a consumer that skips the padding
     // finds it.
     data.set(ValueLayout.JAVA_LONG, recordIndex, header(-recordLength, typeAndSlot));
+    // Padding is claimed (negative, with this producer's slot) until the tail has moved: a producer
+    // that dies before its tail store must not leave a padding the consumer would read past the
+    // tail. After the store, a dead producer's padding claim is padded by the consumer's recovery.
     if (padding != 0) {
-      LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
+      data.set(
+          ValueLayout.JAVA_LONG,
+          tailIndex,
+          header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE));
     }
     // The consumer does not zero what it reads: a stale record from the last lap must never look
     // like the next one, so the producer zeroes the next header before it publishes this record.
@@ -62,6 +68,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       // rings whose consumer never sleeps do not pay it.
       LONG.setVolatile(meta, TAIL_POSITION_OFFSET, tail + needed);
     }
+    if (padding != 0) LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
     return recordIndex;
   }
 

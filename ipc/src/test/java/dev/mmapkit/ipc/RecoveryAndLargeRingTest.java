@@ -262,6 +262,32 @@ class RecoveryAndLargeRingTest {
   }
 
   @Test
+  void oneToOnePaddingOfADeadProducerIsReadOnlyOnceTheTailCoversIt() throws Exception {
+    try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      moveTailToBeforeTheEnd(ring, 24);
+      registerDeadProducer(ring, 9);
+      long tail = ring.producerPosition();
+      long end = tail & 4095;
+      // Died after writing its header at the start and claiming the padding, before the tail store.
+      ring.buffer()
+          .set(ValueLayout.JAVA_LONG, 0, MappedRingBuffer.header(-40, 8 | 9 << SLOT_SHIFT));
+      ring.buffer()
+          .set(
+              ValueLayout.JAVA_LONG, end, MappedRingBuffer.header(-24, MAX_TYPE | 9 << SLOT_SHIFT));
+      assertEquals(List.of(), readFor(ring, 100));
+      assertEquals(tail, ring.consumerPosition(), "nothing read past the tail");
+      // Then after the tail store, before turning the padding claim into padding.
+      MappedRingBuffer.LONG.setVolatile(meta(ring), TAIL_POSITION_OFFSET, tail + 24 + 40);
+      assertEquals(List.of(), readFor(ring, 200));
+      assertEquals(2, ring.stats().unblocks(), "the padding claim, then the record's claim");
+      assertEquals(tail + 64, ring.consumerPosition());
+      assertTrue(ring.write(3, new byte[7]));
+      assertEquals(List.of(3), readFor(ring, 50));
+    }
+  }
+
+  @Test
   void ringLargerThan2GiBWrapsWithPositionsAndIndexesBeyondIntRange() throws Exception {
     // On disk, not /dev/shm: the blocks are reserved (fallocate) but never written, so this costs
     // neither RAM nor write bandwidth.
