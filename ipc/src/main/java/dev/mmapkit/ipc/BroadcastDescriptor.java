@@ -15,13 +15,13 @@ import dev.mmapkit.internal.FileHeader;
  *       #VERSION}, parameters [capacity, mode ({@link #LOSSY} or {@link #RELIABLE})]</td></tr>
  *   <tr><td>{@value #TAIL_INTENT_OFFSET}</td><td>8</td><td>tail intent: where the tail will be once
  *       the record being written is complete; stored (release, then a store-store fence) before
- *       any byte of the record (own 128-byte line)</td></tr>
+ *       any byte of the record (the transmitter's 128-byte line, with the next three)</td></tr>
  *   <tr><td>{@value #TAIL_OFFSET}</td><td>8</td><td>tail: bytes transmitted since creation, padding
- *       included; stored (release) after the record is complete (own line)</td></tr>
+ *       included; stored (release) after the record is complete</td></tr>
  *   <tr><td>{@value #RECORDS_WRITTEN_OFFSET}</td><td>8</td><td>messages transmitted, stored just
  *       before the tail</td></tr>
  *   <tr><td>{@value #LATEST_OFFSET}</td><td>8</td><td>latest: position of the most recent complete
- *       record, where a lapped receiver resumes (own line)</td></tr>
+ *       record, where a lapped receiver resumes</td></tr>
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: the transmitter increments
  *       it to wake sleeping receivers (own line)</td></tr>
  *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>receivers asleep on the futex word</td></tr>
@@ -72,15 +72,19 @@ public final class BroadcastDescriptor {
   /** Mode: the transmitter waits for the slowest live receiver; nothing is lost. */
   public static final int RELIABLE = 2;
 
-  /** Counters are padded to this, so no two writers share a cache line (and its neighbour). */
+  /**
+   * Groups of fields are padded to this, so no two writers share a cache line (and its neighbour).
+   * The transmitter's positions share one line: it alone writes them, and a receiver reads them all
+   * for every message, so one line transfer brings them.
+   */
   public static final int LINE = 128;
 
   /** See the table. */
   public static final long TAIL_INTENT_OFFSET = FileHeader.SIZE,
-      TAIL_OFFSET = TAIL_INTENT_OFFSET + LINE,
+      TAIL_OFFSET = TAIL_INTENT_OFFSET + 8,
       RECORDS_WRITTEN_OFFSET = TAIL_OFFSET + 8,
-      LATEST_OFFSET = TAIL_OFFSET + LINE,
-      WAKE_SEQUENCE_OFFSET = LATEST_OFFSET + LINE,
+      LATEST_OFFSET = RECORDS_WRITTEN_OFFSET + 8,
+      WAKE_SEQUENCE_OFFSET = TAIL_INTENT_OFFSET + LINE,
       WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
       SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
       TRANSMITTER_PID_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
