@@ -15,8 +15,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The {@code ipc} group: cross-process round trips against Agrona's one-to-one ring and a Unix
- * domain socket, and one-way throughput of one-to-one and many-to-one rings against Agrona's. Every
- * benchmark starts its peer process itself (rings in /dev/shm).
+ * domain socket, broadcast round trips against Agrona's broadcast, and one-way throughput of
+ * one-to-one and many-to-one rings against Agrona's. Every benchmark starts its peer process itself
+ * (files in /dev/shm).
  */
 public final class IpcGroup implements BenchGroup {
 
