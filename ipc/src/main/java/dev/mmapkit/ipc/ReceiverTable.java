@@ -79,8 +79,10 @@ final class ReceiverTable {
           clearWaiting(offset);
           LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         }
-        // Read after taking the slot (a full fence): a transmitter that did not see the slot
-        // scanned before this read, so it has not been allowed past this position + capacity.
+        // Read after taking the slot, with a full fence between (the compare-and-set alone does not
+        // keep a later acquire load after it everywhere): a transmitter that did not see the slot
+        // looked before this read, so it has not been allowed past this position + capacity.
+        VarHandle.fullFence();
         LONG.setVolatile(meta, offset + RECEIVER_POSITION, tail.getAsLong());
         LONG.setVolatile(meta, offset + RECEIVER_LAPPED, 0L);
         LONG.setVolatile(meta, offset + RECEIVER_START_TIME, start);
