@@ -100,6 +100,7 @@ record CacheLayout(
     p[PARAM_DATA_CAPACITY] = dataCapacity;
     p[PARAM_SEGMENT_STRIDE] = segmentStride;
     p[PARAM_REVALIDATE_MILLIS] = config.revalidateInterval().toMillis();
+    p[PARAM_FILE_MODE] = config.fileModeBits();
     return FileHeader.createdNow(KIND, VERSION, p);
   }
 
@@ -127,7 +128,8 @@ record CacheLayout(
               Duration.ofMillis(p[PARAM_LOCK_TIMEOUT_MILLIS]),
               Duration.ofMillis(p[PARAM_LOAD_WAIT_MILLIS]),
               Math.toIntExact(p[PARAM_SEGMENTS]),
-              Duration.ofMillis(p[PARAM_REVALIDATE_MILLIS]));
+              Duration.ofMillis(p[PARAM_REVALIDATE_MILLIS]),
+              CacheConfig.fileModeOf(p[PARAM_FILE_MODE]));
       layout = of(config);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new FileFormatException(path, "corrupted header: " + e.getMessage());

@@ -28,6 +28,13 @@ import java.util.zip.CRC32C;
  */
 final class Segment {
   static final int MISS = -1;
+
+  /**
+   * The lock word of a segment whose writer failed half-way: an owner id that names no process (ids
+   * have the slot number + 1 in bits 48..63), so it is always dead and taken over at once.
+   */
+  static final long POISONED = 1L;
+
   private static final long CORRUPT = -2;
 
   private static final VarHandle LONG = AttachedProcesses.LONG;
@@ -143,7 +150,8 @@ final class Segment {
 
   /**
    * The value of {@code key} in a new array, or null, and in {@code source} its source block:
-   * modified, size, path hash, checked-at; {@code source[4]} is 1 if the entry has one, else 0.
+   * modified, size, path hash, checked-at; {@code source[4]} is 1 if the entry has one, else 0;
+   * {@code source[5]} the entry's checksum (which covers value and stamp).
    */
   byte[] getWithSource(byte[] key, long hash, long generation, long[] source) {
     for (int spins = 0; ; ) {
@@ -176,6 +184,7 @@ final class Segment {
               source[2] = file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH);
               source[3] = file.get(UNALIGNED_LONG, block + SOURCE_CHECKED_AT);
               source[4] = 1;
+              source[5] = file.get(INT, entry + ENTRY_CHECKSUM);
             }
           }
         }
@@ -196,6 +205,7 @@ final class Segment {
    */
   void markChecked(byte[] key, long hash, SourceStamp stamp, long nowMillis) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -210,9 +220,11 @@ final class Segment {
           && file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH) == stamp.realPathHash()) {
         file.set(UNALIGNED_LONG, block + SOURCE_CHECKED_AT, nowMillis);
       }
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
@@ -294,6 +306,7 @@ final class Segment {
       SourceStamp source,
       long expectedGeneration) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -317,15 +330,55 @@ final class Segment {
       setHeader(SEG_LIVE, header(SEG_LIVE) + need);
       setHeader(SEG_COUNT, header(SEG_COUNT) + 1);
       insert(tag, used);
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
+    }
+  }
+
+  /**
+   * Removes {@code key} only if its entry is still the one a caller judged stale: a source block
+   * with {@code stamp} and checksum {@code checksum}. Another process may have stored a fresh value
+   * meanwhile, which must stay.
+   *
+   * @return whether it was removed
+   */
+  boolean removeIfUnchanged(byte[] key, long hash, SourceStamp stamp, int checksum) {
+    lock();
+    boolean failed = false;
+    try {
+      beginWrite();
+      prepare();
+      int pos = find(key, (int) (hash >>> 32));
+      if (pos < 0) return false;
+      long entry = entryAt(pos);
+      if (file.get(INT, entry + ENTRY_KEY_LENGTH) >= 0
+          || file.get(INT, entry + ENTRY_CHECKSUM) != checksum) {
+        return false;
+      }
+      long block =
+          entry + ENTRY_HEADER_SIZE + key.length + file.get(INT, entry + ENTRY_VALUE_LENGTH);
+      if (file.get(UNALIGNED_LONG, block + SOURCE_MODIFIED) != stamp.modifiedNanos()
+          || file.get(UNALIGNED_LONG, block + SOURCE_LENGTH) != stamp.size()
+          || file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH) != stamp.realPathHash()) {
+        return false;
+      }
+      removeAt(pos);
+      return true;
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
+    } finally {
+      endWrite(failed);
     }
   }
 
   /** Removes {@code key}; true if it was there. */
   boolean remove(byte[] key, long hash) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -333,33 +386,41 @@ final class Segment {
       if (pos < 0) return false;
       removeAt(pos);
       return true;
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
   /** Empties the segment and stamps it with the current generation. */
   void clear() {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       wipe(globalGeneration());
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
   /** Takes the lock and rebuilds the segment: for an index slot found pointing outside it. */
   private void repair() {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       rebuild();
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
@@ -580,7 +641,15 @@ final class Segment {
     file.set(INT, entry + ENTRY_CHECKSUM, checksum);
     long at = entry + ENTRY_HEADER_SIZE;
     MemorySegment.copy(key, 0, file, ValueLayout.JAVA_BYTE, at, key.length);
-    MemorySegment.copy(value, 0, file, ValueLayout.JAVA_BYTE, at + key.length, value.length);
+    MemorySegment.copy(value, 0, file, ValueLayout.JAVA_BYTE, at + key.length, value.length / 2);
+    failureForTest("writeEntry");
+    MemorySegment.copy(
+        value,
+        value.length / 2,
+        file,
+        ValueLayout.JAVA_BYTE,
+        at + key.length + value.length / 2,
+        value.length - value.length / 2);
     if (source != null) {
       long block = at + key.length + value.length;
       file.set(UNALIGNED_LONG, block + SOURCE_MODIFIED, source.modifiedNanos());
@@ -682,9 +751,20 @@ final class Segment {
     VarHandle.storeStoreFence();
   }
 
-  private void endWrite() {
+  /**
+   * Ends a write section and releases the lock. If the section failed ({@code failed}: an exception
+   * between the odd and the even version store, e.g. an {@code OutOfMemoryError} or a bug), the
+   * segment may be half-changed: the version stays odd and the lock word becomes {@link #POISONED},
+   * a dead owner, so the next process to want the segment rebuilds it as after a {@code kill -9}.
+   */
+  private void endWrite(boolean failed) {
+    if (failed) {
+      LONG.setRelease(file, base + SEG_LOCK, POISONED);
+      return;
+    }
     long v = (long) LONG.getVolatile(file, base + SEG_VERSION);
     LONG.setRelease(file, base + SEG_VERSION, (v | 1) + 1);
+    unlock();
   }
 
   /**
@@ -713,20 +793,67 @@ final class Segment {
         LockSupport.parkNanos(20_000);
       }
       long now = System.nanoTime();
-      if (now - nextCheck >= 0) {
-        if (!processes.isAlive(owner) && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
-          processes.count(SLOT_LOCK_RECOVERIES, 1);
-          beginWrite();
-          rebuild();
-          endWrite();
+      if (owner == POISONED || now - nextCheck >= 0) {
+        if ((owner == POISONED || !processes.isAlive(owner))
+            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
+          recover();
           return;
         }
         nextCheck = now + 1_000_000;
       }
       if (now - start >= lockTimeoutNanos) {
+        // An owner in another PID namespace cannot be checked: it counts as alive until the lock
+        // timeout, then as dead (no writer holds a segment that long while it runs).
+        if (processes.isInOtherPidNamespace(owner)
+            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
+          recover();
+          return;
+        }
         throw new CacheLockTimeoutException(
             path, number, processes.pidOf(owner), (now - start) / 1_000_000);
       }
+    }
+  }
+
+  /**
+   * Rebuilds the segment after taking the lock over from a dead or failed owner. The version is
+   * left odd by the dead writer or made odd here, and made even only when the rebuild is complete;
+   * a rebuild that throws poisons the lock again, so the next process tries in turn.
+   */
+  private void recover() {
+    processes.count(SLOT_LOCK_RECOVERIES, 1);
+    try {
+      beginWrite();
+      failureForTest("rebuild");
+      rebuild();
+    } catch (Throwable t) {
+      LONG.setRelease(file, base + SEG_LOCK, POISONED);
+      throw t;
+    }
+    long v = (long) LONG.getVolatile(file, base + SEG_VERSION);
+    LONG.setRelease(file, base + SEG_VERSION, (v | 1) + 1);
+  }
+
+  /** Test hook: the point named here throws {@link #injectedFailure} once. */
+  private volatile String failurePoint;
+
+  private volatile Throwable injectedFailure;
+
+  /** Makes the next pass through {@code point} ("writeEntry" or "rebuild") throw {@code e}. */
+  void failOnceForTest(String point, Throwable e) {
+    if (!(e instanceof RuntimeException || e instanceof Error)) {
+      throw new IllegalArgumentException("unchecked only: " + e);
+    }
+    injectedFailure = e;
+    failurePoint = point;
+  }
+
+  private void failureForTest(String point) {
+    if (failurePoint != null && failurePoint.equals(point)) {
+      Throwable e = injectedFailure;
+      failurePoint = null;
+      if (e instanceof Error error) throw error;
+      throw (RuntimeException) e;
     }
   }
 

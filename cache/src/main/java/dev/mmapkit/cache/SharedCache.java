@@ -3,16 +3,21 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.function.Function;
@@ -105,17 +110,42 @@ public final class SharedCache implements AutoCloseable {
    */
   public static SharedCache open(Path path, CacheConfig config) throws IOException {
     if (!Files.exists(path)) create(path, config);
+    // Header and layout are checked against the file's size before anything is mapped, so a
+    // truncated file is a FileFormatException naming both sizes, never a fault in the mapping.
+    FileHeader read = readHeader(path);
+    CacheFileOwnership.check(path, config.fileMode());
     long size = Files.size(path);
+    CacheLayout expected = CacheLayout.from(read, size, path);
+    long budget = expected.config().memoryBudget();
     MappedFile mapped =
         MappedFile.open(path, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)));
     try {
-      MemorySegment file = size == 0 ? MemorySegment.ofArray(new byte[0]) : mapped.chunk(0);
+      MemorySegment file = mapped.chunk(0);
+      // The file may have been replaced or truncated between the check and the mapping.
       FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      CacheLayout layout = CacheLayout.from(header, size, path);
+      CacheLayout layout = CacheLayout.from(header, file.byteSize(), path);
+      if (!layout.equals(expected) || file.byteSize() < budget) {
+        throw new FileFormatException(
+            path, "changed while it was being opened (replaced or truncated); open it again");
+      }
       return new SharedCache(path, mapped, layout, header);
     } catch (IOException | RuntimeException e) {
       mapped.close();
       throw e;
+    }
+  }
+
+  /** Reads and validates the header with a plain read, before mapping the file. */
+  private static FileHeader readHeader(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(FileHeader.SIZE, 8);
+      ByteBuffer bytes = buffer.asByteBuffer();
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {}
+      return FileHeader.readFrom(buffer.asSlice(0, bytes.position()), path, KIND, VERSION);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new java.nio.file.AccessDeniedException(
+          path.toString(), null, "permission denied opening it read-only");
     }
   }
 
@@ -126,10 +156,14 @@ public final class SharedCache implements AutoCloseable {
         path.resolveSibling(
             path.getFileName() + ".creating-" + Processes.currentPid() + "-" + System.nanoTime());
     try {
+      // Created with the configured mode (narrowed by the umask, never wider), then set exactly,
+      // before it has any contents; it gets its name only when complete.
+      Files.createFile(temporary, PosixFilePermissions.asFileAttribute(config.fileMode()));
+      Files.setPosixFilePermissions(temporary, config.fileMode());
       try (MappedFile created =
-          MappedFile.create(
-              temporary, size, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)))) {
-        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+          MappedFile.open(
+              temporary, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)))) {
+        created.ensureCapacity(size);
         // A new file is all zeros, which is a valid empty cache of generation 0: only the header
         // is left to write, and it goes in before the file becomes visible under its name.
         layout.header().writeTo(created.chunk(0));
@@ -158,11 +192,12 @@ public final class SharedCache implements AutoCloseable {
    */
   public static CacheStats readStats(Path path) throws IOException {
     long size = Files.size(path);
+    CacheLayout.from(readHeader(path), size, path); // truncated: an exception, not a fault
     try (MappedFile mapped =
         MappedFile.open(path, MappingOptions.readOnly().withChunkSize(chunkSizeFor(size)))) {
       MemorySegment file = mapped.chunk(0);
       FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      return statsOf(file, CacheLayout.from(header, size, path), header);
+      return statsOf(file, CacheLayout.from(header, file.byteSize(), path), header);
     }
   }
 
@@ -256,17 +291,18 @@ public final class SharedCache implements AutoCloseable {
 
   /**
    * The value of {@code key} stored with {@link #putValidated} if its source file is unchanged,
-   * else null (and the stale entry is removed). The file is looked at (real path, modification
-   * time, size) at most once per {@link CacheConfig#revalidateInterval()} per entry, across all
-   * processes; in between this costs what {@link #get(byte[])} does. An entry stored without a
-   * stamp, or a source file that no longer exists, is a miss.
+   * else null (and the stale entry is removed, unless another process has replaced it meanwhile).
+   * The file is looked at (real path, modification time, size) at most once per {@link
+   * CacheConfig#revalidateInterval()} per entry, across all processes; in between this costs what
+   * {@link #get(byte[])} does. An entry stored without a stamp, or a source file that no longer
+   * exists, is a miss.
    *
    * @throws IOException if the source file exists but cannot be examined
    * @throws CacheLockTimeoutException if a live process held the segment beyond the lock timeout
    */
   public byte[] getValidated(byte[] key, Path source) throws IOException {
     long hash = KeyHash.of(key);
-    long[] stored = new long[5];
+    long[] stored = new long[6];
     byte[] value = segmentFor(hash).getWithSource(key, hash, generation(), stored);
     long now = System.currentTimeMillis();
     if (value != null && stored[4] == 1) {
@@ -286,7 +322,8 @@ public final class SharedCache implements AutoCloseable {
         processes.count(SLOT_HITS, 1);
         return value;
       }
-      remove(key);
+      // Only the entry judged stale goes: another process may have stored a fresh one meanwhile.
+      segmentFor(hash).removeIfUnchanged(key, hash, was, (int) stored[5]);
     }
     processes.count(SLOT_MISSES, 1);
     return null;

@@ -38,6 +38,9 @@ import dev.mmapkit.internal.FileHeader;
  *       boot)</td></tr>
  *   <tr><td>{@value #SLOT_EPOCH}</td><td>8</td><td>incremented at each claim, so a lock held by a
  *       previous claimant is recognised as orphaned</td></tr>
+ *   <tr><td>{@value #SLOT_PID_NAMESPACE}</td><td>8</td><td>inode of the process's PID namespace
+ *       ({@code /proc/self/ns/pid}), 0 unknown: pid and start time can only be checked from the
+ *       same namespace</td></tr>
  *   <tr><td>{@value #SLOT_HITS}..{@value #SLOT_LOCK_RECOVERIES}</td><td>8 each</td><td>counters:
  *       hits, misses, loads, load nanoseconds, waits on other processes' loads, such waits that
  *       timed out, evictions, lock recoveries; kept when the process detaches</td></tr>
@@ -46,10 +49,10 @@ import dev.mmapkit.internal.FileHeader;
  * <table>
  *   <caption>load slot (indexed by key hash)</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
- *   <tr><td>{@value #LOAD_CLAIM}</td><td>8</td><td>hash of the key being loaded with bit 0 set; 0
- *       free</td></tr>
- *   <tr><td>{@value #LOAD_OWNER}</td><td>8</td><td>owner id of the loading process (as in the lock
- *       word), 0 until written</td></tr>
+ *   <tr><td>{@value #LOAD_CLAIM}</td><td>8</td><td>owner id of the loading process (as in the lock
+ *       word), written by the claiming CAS; 0 free</td></tr>
+ *   <tr><td>{@value #LOAD_HASH}</td><td>8</td><td>hash of the key being loaded with bit 0 set,
+ *       written after the claim; 0 until then</td></tr>
  *   <tr><td>{@value #LOAD_DONE}</td><td>4</td><td>futex word, incremented when a load ends</td></tr>
  * </table>
  *
@@ -107,7 +110,7 @@ public final class SharedCacheDescriptor {
   public static final String KIND = "CACH";
 
   /** The format version this code reads and writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Header layout parameter indexes. */
   public static final int PARAM_FILE_SIZE = 0,
@@ -121,7 +124,8 @@ public final class SharedCacheDescriptor {
       PARAM_DATA_CAPACITY = 8,
       PARAM_SEGMENT_STRIDE = 9,
       PARAM_REVALIDATE_MILLIS = 10,
-      PARAM_COUNT = 11;
+      PARAM_FILE_MODE = 11,
+      PARAM_COUNT = 12;
 
   /** The cache line size counters are spread over. */
   public static final int CACHE_LINE = 64;
@@ -145,6 +149,7 @@ public final class SharedCacheDescriptor {
   public static final long SLOT_CLAIM = 0,
       SLOT_START_TIME = 8,
       SLOT_EPOCH = 16,
+      SLOT_PID_NAMESPACE = 24,
       SLOT_HITS = 64,
       SLOT_MISSES = 72,
       SLOT_LOADS = 80,
@@ -165,7 +170,7 @@ public final class SharedCacheDescriptor {
   public static final int LOAD_SLOT_SIZE = 64;
 
   /** Load slot fields. */
-  public static final long LOAD_CLAIM = 0, LOAD_OWNER = 8, LOAD_DONE = 16;
+  public static final long LOAD_CLAIM = 0, LOAD_HASH = 8, LOAD_DONE = 16;
 
   /** Where the first segment starts (page-aligned). */
   public static final long SEGMENTS_OFFSET = LOADS_OFFSET + (long) LOAD_SLOTS * LOAD_SLOT_SIZE;
