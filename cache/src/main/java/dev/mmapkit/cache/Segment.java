@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
- * One segment of a cache file: its lock, seqlock, index, CLOCK references and entry area (see
- * {@link SharedCacheDescriptor}).
+ * One segment of a cache file: its lock, seqlock, index (with the CLOCK reference bits) and entry
+ * area (see {@link SharedCacheDescriptor}).
  *
  * <p>Writers take the lock, make the version odd, change the segment and make it even again.
  * Readers never lock: they read the version, look the key up, copy the value and read the version
@@ -48,7 +48,6 @@ final class Segment {
   private final int number;
   private final long base;
   private final long indexBase;
-  private final long referencesBase;
   private final long dataBase;
   private final int capacity;
   private final long dataCapacity;
@@ -65,7 +64,6 @@ final class Segment {
     this.number = number;
     this.base = layout.segmentOffset(number);
     this.indexBase = base + SEG_HEADER_SIZE;
-    this.referencesBase = base + layout.referencesOffset();
     this.dataBase = base + layout.dataOffset();
     this.capacity = layout.indexCapacity();
     this.dataCapacity = layout.dataCapacity();
@@ -239,7 +237,7 @@ final class Segment {
       long slot = file.get(ValueLayout.JAVA_LONG, indexBase + 8L * pos);
       if (slot == 0) return MISS;
       if ((int) (slot >>> 32) == tag) {
-        long offset = ((slot & 0xFFFF_FFFFL) - 1) * ENTRY_ALIGNMENT;
+        long offset = ((slot & SLOT_UNITS) - 1) * ENTRY_ALIGNMENT;
         if (offset < 0 || offset > dataCapacity - ENTRY_HEADER_SIZE) return CORRUPT;
         long entry = dataBase + offset;
         int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH) & ~FLAG_SOURCE;
@@ -247,9 +245,11 @@ final class Segment {
         if (keyLength == key.length
             && offset + ENTRY_HEADER_SIZE + keyLength <= dataCapacity
             && KeyHash.equals(key, file, entry + ENTRY_HEADER_SIZE)) {
-          // Read before write: a hit on a referenced entry dirties no cache line.
-          if (file.get(ValueLayout.JAVA_BYTE, referencesBase + pos) == 0) {
-            file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+          // The reference bit lives in the index slot just read: a hit on a referenced entry
+          // writes nothing, and setting it costs no extra cache miss. A CAS, because a writer may
+          // change the slot meanwhile; if it does, the bit is simply not set.
+          if ((slot & SLOT_REFERENCED) == 0) {
+            LONG.compareAndSet(file, indexBase + 8L * pos, slot, slot | SLOT_REFERENCED);
           }
           return entry;
         }
@@ -318,7 +318,7 @@ final class Segment {
         long entry = entryAt(pos);
         if (storedSize(entry) == need) {
           writeEntry(entry, key, value, checksum, source);
-          file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+          setSlot(pos, slot(pos) | SLOT_REFERENCED);
           return;
         }
         removeAt(pos);
@@ -452,7 +452,6 @@ final class Segment {
 
   private void wipe(long generation) {
     file.asSlice(indexBase, 8L * capacity).fill((byte) 0);
-    file.asSlice(referencesBase, capacity).fill((byte) 0);
     setHeader(SEG_USED, 0);
     setHeader(SEG_LIVE, 0);
     setHeader(SEG_COUNT, 0);
@@ -504,10 +503,10 @@ final class Segment {
     for (long steps = 0; steps <= 2L * capacity; steps++) {
       int pos = hand;
       if (++hand == capacity) hand = 0;
-      if (slot(pos) == 0) continue;
-      long ref = referencesBase + pos;
-      if (file.get(ValueLayout.JAVA_BYTE, ref) != 0) {
-        file.set(ValueLayout.JAVA_BYTE, ref, (byte) 0);
+      long slot = slot(pos);
+      if (slot == 0) continue;
+      if ((slot & SLOT_REFERENCED) != 0) {
+        setSlot(pos, slot & ~SLOT_REFERENCED);
         continue;
       }
       setHeader(SEG_HAND, pos);
@@ -534,14 +533,9 @@ final class Segment {
       boolean stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
       if (stays) continue;
       setSlot(hole, slot);
-      file.set(
-          ValueLayout.JAVA_BYTE,
-          referencesBase + hole,
-          file.get(ValueLayout.JAVA_BYTE, referencesBase + j));
       hole = j;
     }
     setSlot(hole, 0);
-    file.set(ValueLayout.JAVA_BYTE, referencesBase + hole, (byte) 0);
   }
 
   /** Slides live entries down to the start of the entry area, in offset order. */
@@ -556,7 +550,7 @@ final class Segment {
         rebuild();
         return;
       }
-      order[n++] = (((slot & 0xFFFF_FFFFL) - 1) << 31) | pos;
+      order[n++] = (((slot & SLOT_UNITS) - 1) << 31) | pos;
     }
     Arrays.sort(order, 0, n);
     long to = 0;
@@ -570,7 +564,7 @@ final class Segment {
       }
       if (from != to) {
         MemorySegment.copy(file, dataBase + from, file, dataBase + to, size);
-        setSlot(pos, (slot(pos) & 0xFFFF_FFFF_0000_0000L) | (to / ENTRY_ALIGNMENT + 1));
+        setSlot(pos, (slot(pos) & ~SLOT_UNITS) | (to / ENTRY_ALIGNMENT + 1));
       }
       to += size;
     }
@@ -606,7 +600,6 @@ final class Segment {
     }
     Arrays.sort(order, 0, n);
     file.asSlice(indexBase, 8L * capacity).fill((byte) 0);
-    file.asSlice(referencesBase, capacity).fill((byte) 0);
     long end = 0, live = 0, count = 0;
     for (int i = 0; i < n && count < maxEntries; i++) {
       long offset = (order[i] >>> 31) * ENTRY_ALIGNMENT;
@@ -631,8 +624,7 @@ final class Segment {
       }
       if (++pos == capacity) pos = 0;
     }
-    setSlot(pos, ((long) tag << 32) | (offset / ENTRY_ALIGNMENT + 1));
-    file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+    setSlot(pos, ((long) tag << 32) | SLOT_REFERENCED | (offset / ENTRY_ALIGNMENT + 1));
   }
 
   private void writeEntry(long entry, byte[] key, byte[] value, int checksum, SourceStamp source) {
@@ -664,7 +656,7 @@ final class Segment {
    * the entry would not lie wholly inside the entry area with lengths in range.
    */
   private long entryAt(int pos) {
-    long units = slot(pos) & 0xFFFF_FFFFL;
+    long units = slot(pos) & SLOT_UNITS;
     if (units == 0) return -1;
     long offset = (units - 1) * ENTRY_ALIGNMENT;
     if (offset > dataCapacity - ENTRY_HEADER_SIZE) return -1;

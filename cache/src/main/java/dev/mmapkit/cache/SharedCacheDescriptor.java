@@ -57,7 +57,7 @@ import dev.mmapkit.internal.FileHeader;
  * </table>
  *
  * <table>
- *   <caption>segment: a header, then the index, the reference bytes and the entry area</caption>
+ *   <caption>segment: a header, then the index and the entry area</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
  *   <tr><td>{@value #SEG_LOCK}</td><td>8</td><td>lock word: 0 free, else owner id: (slot + 1)
  *       &lt;&lt; 48 | (slot epoch &amp; 0xFFFF) &lt;&lt; 32 | per-process counter</td></tr>
@@ -72,11 +72,11 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #SEG_HAND}</td><td>8</td><td>CLOCK hand: next index slot to consider for
  *       eviction</td></tr>
  *   <tr><td>{@value #SEG_HEADER_SIZE}</td><td>8 × capacity</td><td>index: open addressing with
- *       linear probing; a slot is (hash &gt;&gt;&gt; 32) &lt;&lt; 32 | (entry offset / 4 + 1), 0
- *       empty</td></tr>
- *   <tr><td>after the index</td><td>capacity, rounded up to 64</td><td>CLOCK reference byte per
- *       index slot</td></tr>
- *   <tr><td>after the references</td><td>data capacity</td><td>entries, 4-byte aligned</td></tr>
+ *       linear probing; a slot is (hash &gt;&gt;&gt; 32) &lt;&lt; 32 | {@link #SLOT_REFERENCED} if
+ *       referenced since the CLOCK hand last passed | (entry offset / 4 + 1), 0 empty; readers set
+ *       the reference bit with a CAS, only when it is clear</td></tr>
+ *   <tr><td>after the index, on a cache line</td><td>data capacity</td><td>entries, 4-byte
+ *       aligned</td></tr>
  * </table>
  *
  * <table>
@@ -204,8 +204,14 @@ public final class SharedCacheDescriptor {
   /** Entries are padded to a multiple of this. */
   public static final int ENTRY_ALIGNMENT = 4;
 
-  /** The largest entry area of one segment: index slots hold offset / 4 in 32 bits. */
-  public static final long MAX_DATA_CAPACITY = 4L * 0xFFFF_FFFEL;
+  /** Index slot bit 31: the entry was hit since the CLOCK hand last passed it. */
+  public static final long SLOT_REFERENCED = 1L << 31;
+
+  /** Index slot bits 0..30: entry offset / 4 + 1. */
+  public static final long SLOT_UNITS = SLOT_REFERENCED - 1;
+
+  /** The largest entry area of one segment: index slots hold offset / 4 in 31 bits. */
+  public static final long MAX_DATA_CAPACITY = 4L * (SLOT_UNITS - 1);
 
   /** The bytes an entry with these key and value lengths takes in the entry area. */
   public static long entrySize(int keyLength, int valueLength) {
