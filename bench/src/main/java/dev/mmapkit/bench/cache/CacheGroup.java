@@ -300,37 +300,62 @@ public final class CacheGroup implements BenchGroup {
         one / 1e6,
         "M gets/s",
         1.8,
-        "two reader JVMs at once (sum) vs one; "
+        "two reader JVMs at once (sum) vs one, warmed, counted over the same wall-clock window; "
             + Runtime.getRuntime().availableProcessors()
             + " CPUs on this machine");
   }
 
+  /**
+   * Starts {@code count} reader JVMs, waits until every one is warm, then gives them all the same
+   * measurement window; returns their hits per second over it, summed.
+   */
   private static double readers(Path path, int count, long measureMillis) throws Exception {
     List<Process> processes = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      processes.add(
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  CacheReaderProcess.class.getName(),
-                  path.toString(),
-                  Integer.toString(ENTRIES),
-                  "3000",
-                  Long.toString(measureMillis),
-                  Integer.toString(100 + i))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start());
-    }
-    double total = 0;
-    for (Process p : processes) {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (p.waitFor() != 0 || !out.startsWith("RATE ")) {
-        throw new IllegalStateException("reader process failed: " + out);
+    try {
+      for (int i = 0; i < count; i++) {
+        processes.add(
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CacheReaderProcess.class.getName(),
+                    path.toString(),
+                    Integer.toString(ENTRIES),
+                    "3000",
+                    Integer.toString(100 + i))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
       }
-      total += Double.parseDouble(out.substring(5));
+      List<java.io.BufferedReader> outputs = new ArrayList<>();
+      for (Process p : processes) {
+        java.io.BufferedReader out =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        String line = out.readLine();
+        if (!"READY".equals(line)) {
+          throw new IllegalStateException("reader process failed before READY: " + line);
+        }
+        outputs.add(out);
+      }
+      long start = System.currentTimeMillis() + 200;
+      long end = start + measureMillis;
+      for (Process p : processes) {
+        p.getOutputStream()
+            .write(("GO " + start + " " + end + "\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+      }
+      double total = 0;
+      for (int i = 0; i < processes.size(); i++) {
+        String line = outputs.get(i).readLine();
+        if (processes.get(i).waitFor() != 0 || line == null || !line.startsWith("HITS ")) {
+          throw new IllegalStateException("reader process failed: " + line);
+        }
+        total += Long.parseLong(line.substring(5)) / (measureMillis / 1000.0);
+      }
+      return total;
+    } finally {
+      for (Process p : processes) p.destroyForcibly();
     }
-    return total;
   }
 }
