@@ -37,7 +37,11 @@ import java.util.function.Function;
  * <p>Every lock word names its owner (an attached-process slot holding pid and start time, with an
  * epoch). A process killed while holding a segment costs the others about a millisecond: the next
  * one that needs the segment finds the owner dead, takes the lock over, rebuilds the segment from
- * the entries whose checksums match and counts a lock recovery in {@link #stats()}.
+ * the entries whose checksums match and counts a lock recovery in {@link #stats()}. A write that
+ * throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at once.
+ *
+ * <p><b>NOTE</b>: liveness is read from {@code /proc}; an owner in another PID namespace (another
+ * container sharing the file) cannot be checked, and counts as alive until the lock timeout.
  *
  * <p>Instances are thread-safe. {@link #close()} detaches this process; the file stays (in {@code
  * /dev/shm} until reboot) for the others and for the next start.
@@ -91,10 +95,12 @@ public final class SharedCache implements AutoCloseable {
   }
 
   /**
-   * Attaches to the cache file at {@code path}, creating it (mode 0600, all of {@link
-   * CacheConfig#memoryBudget()} reserved) if it does not exist. If it exists, its own config wins
-   * and {@code config} is ignored: {@link #config()} says what is in effect. Concurrent openers
-   * agree on one file: it is built under a temporary name and linked into place.
+   * Attaches to the cache file at {@code path}, creating it (mode {@link CacheConfig#fileMode()},
+   * all of {@link CacheConfig#memoryBudget()} reserved) if it does not exist. If it exists, its own
+   * config wins and {@code config} is ignored except for its {@link CacheConfig#fileMode() file
+   * mode}, which the existing file must not exceed: {@link #config()} says what is in effect.
+   * Concurrent openers agree on one file: it is built under a temporary name and linked into place.
+   * The header is read and checked against the file's size before the file is mapped.
    *
    * <p>Costs: creating reserves and zeroes the budget (in {@code /dev/shm}: about 0.1 s per GiB);
    * attaching maps the file and claims a process slot.
@@ -106,7 +112,8 @@ public final class SharedCache implements AutoCloseable {
    *     truncated or has a damaged header
    * @throws java.nio.file.AccessDeniedException if this user may not read and write the file
    * @throws dev.mmapkit.MmapkitException if {@value SharedCacheDescriptor#PROCESS_SLOTS} running
-   *     processes are attached already
+   *     processes are attached already, or if the existing file is writable beyond {@code
+   *     config.fileMode()} or belongs to another user while that mode shares it with nobody
    */
   public static SharedCache open(Path path, CacheConfig config) throws IOException {
     if (!Files.exists(path)) create(path, config);

@@ -32,7 +32,7 @@ class WriteFailureTest {
       Segment segment = writer.segmentForTest(key(3));
       RuntimeException injected = new IllegalStateException("injected");
       segment.failOnceForTest("writeEntry", injected);
-      // Same size: overwritten in place, so half of the old value is already replaced.
+      // Same size: overwritten in place; the new header is written over the old key and value.
       assertSame(
           injected,
           assertThrows(RuntimeException.class, () -> writer.put(key(3), value(3, 1, 100))));

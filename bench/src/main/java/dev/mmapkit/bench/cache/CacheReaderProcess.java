@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -13,9 +15,11 @@ import java.nio.file.Path;
  * A reader process for the two-process scaling measurement. It attaches to a filled cache, reads
  * random keys for at least the warm-up time, prints {@code READY}, and keeps reading until the
  * parent writes {@code GO START END} (wall-clock milliseconds) on its stdin. It then counts the
- * hits between START and END and prints {@code HITS n}. The parent gives every reader the same
- * window, so JVM start-up, key building and warm-up of one reader never fall inside another's
- * measurement, and the readers' hits add up to the throughput of the window.
+ * hits between START and END and prints {@code HITS n CPU_MS m}, m being the CPU time its reading
+ * thread got in the window (less than the window when the machine is busy with other work). The
+ * parent gives every reader the same window, so JVM start-up, key building and warm-up of one
+ * reader never fall inside another's measurement, and the readers' hits add up to the throughput of
+ * the window.
  *
  * <pre>CacheReaderProcess FILE ENTRIES WARMUP_MILLIS SEED</pre>
  */
@@ -44,9 +48,12 @@ public final class CacheReaderProcess {
       long start = Long.parseLong(go[1]);
       long end = Long.parseLong(go[2]);
       while (System.currentTimeMillis() < start) reader.batch();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpuBefore = threads.getCurrentThreadCpuTime();
       long hits = 0;
       while (System.currentTimeMillis() < end) hits += reader.batch();
-      System.out.println("HITS " + hits);
+      long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+      System.out.println("HITS " + hits + " CPU_MS " + cpuMillis);
     }
   }
 
