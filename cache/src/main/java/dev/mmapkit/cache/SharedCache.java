@@ -165,7 +165,19 @@ public final class SharedCache implements AutoCloseable {
     try {
       // Created with the configured mode (narrowed by the umask, never wider), then set exactly,
       // before it has any contents; it gets its name only when complete.
-      Files.createFile(temporary, PosixFilePermissions.asFileAttribute(config.fileMode()));
+      try {
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(config.fileMode()));
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new java.nio.file.NoSuchFileException(
+            path.toString(),
+            null,
+            "directory " + path.toAbsolutePath().getParent() + " does not exist");
+      } catch (java.nio.file.AccessDeniedException e) {
+        throw new java.nio.file.AccessDeniedException(
+            path.toString(),
+            null,
+            "permission denied creating files in " + path.toAbsolutePath().getParent());
+      }
       Files.setPosixFilePermissions(temporary, config.fileMode());
       try (MappedFile created =
           MappedFile.open(

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.testkit.ChildJvm;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,40 @@ class OpenChecksTest {
         e.getMessage());
     SharedCache.open(path, CONFIG.withFileMode(PosixFilePermissions.fromString("rw-rw----")))
         .close();
+  }
+
+  @Test
+  void aMissingDirectoryIsNamed() {
+    Path path = dir.resolve("no-such-dir").resolve("c.cache");
+    var e = assertThrows(NoSuchFileException.class, () -> SharedCache.open(path, CONFIG));
+    assertTrue(
+        e.getMessage().contains("directory " + path.getParent() + " does not exist"),
+        e.getMessage());
+  }
+
+  @Test
+  void aDirectoryWithoutWritePermissionIsAccessDeniedNamingIt() throws Exception {
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Path path = locked.resolve("c.cache");
+    if (ChildJvm.isRoot()) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+      Process p = ChildJvm.startAsNobody(CacheChild.class, "open", path.toString());
+      ChildJvm.Result r = ChildJvm.finish(p, 60);
+      assertTrue(
+          r.stdout()
+              .contains(
+                  "FAILED AccessDeniedException: "
+                      + path
+                      + ": permission denied creating files in "
+                      + locked),
+          r.toString());
+      return;
+    }
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+    var e = assertThrows(AccessDeniedException.class, () -> SharedCache.open(path, CONFIG));
+    assertTrue(
+        e.getMessage().contains("permission denied creating files in " + locked), e.getMessage());
   }
 
   @Test
