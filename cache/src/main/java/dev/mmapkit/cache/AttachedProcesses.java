@@ -26,9 +26,6 @@ final class AttachedProcesses {
   private final long slotOffset;
   private final long ownerId;
 
-  /** The thread that attached: its hits and misses are counted without a locked instruction. */
-  private final long openingThreadId = Thread.currentThread().threadId();
-
   private AttachedProcesses(MemorySegment file, int slot, long epoch) {
     this.file = file;
     this.slot = slot;
@@ -116,20 +113,7 @@ final class AttachedProcesses {
     return Math.abs((long) LONG.getVolatile(file, processSlotOffset((int) s) + SLOT_CLAIM));
   }
 
-  /**
-   * Counts a lookup's hit or miss. The thread that opened the cache adds to its own counters with
-   * plain (opaque) stores, as no other thread writes them; other threads add atomically.
-   */
-  void countLookup(boolean hit) {
-    if (Thread.currentThread().threadId() == openingThreadId) {
-      long at = slotOffset + (hit ? SLOT_OWNER_HITS : SLOT_OWNER_MISSES);
-      LONG.setOpaque(file, at, (long) LONG.getOpaque(file, at) + 1);
-    } else {
-      LONG.getAndAdd(file, slotOffset + (hit ? SLOT_HITS : SLOT_MISSES), 1L);
-    }
-  }
-
-  /** Adds to one of this process's counters ({@code SLOT_LOADS} ...). */
+  /** Adds to one of this process's counters ({@code SLOT_HITS} ...). */
   void count(long field, long delta) {
     LONG.getAndAdd(file, slotOffset + field, delta);
   }

@@ -250,7 +250,7 @@ public final class SharedCache implements AutoCloseable {
   public int get(byte[] key, MemorySegment dst) {
     long hash = KeyHash.of(key);
     int length = segmentFor(hash).get(key, hash, dst, generation());
-    processes.countLookup(length >= 0);
+    processes.count(length >= 0 ? SLOT_HITS : SLOT_MISSES, 1);
     return length;
   }
 
@@ -262,7 +262,7 @@ public final class SharedCache implements AutoCloseable {
   public byte[] get(byte[] key) {
     long hash = KeyHash.of(key);
     byte[] value = segmentFor(hash).get(key, hash, generation());
-    processes.countLookup(value != null);
+    processes.count(value != null ? SLOT_HITS : SLOT_MISSES, 1);
     return value;
   }
 
@@ -326,7 +326,7 @@ public final class SharedCache implements AutoCloseable {
     long now = System.currentTimeMillis();
     if (value != null && stored[4] == 1) {
       if (now >= stored[3] && now - stored[3] < revalidateMillis) {
-        processes.countLookup(true);
+        processes.count(SLOT_HITS, 1);
         return value;
       }
       SourceStamp was = new SourceStamp(stored[0], stored[1], stored[2]);
@@ -338,13 +338,13 @@ public final class SharedCache implements AutoCloseable {
       }
       if (was.equals(current)) {
         segmentFor(hash).markChecked(key, hash, was, now);
-        processes.countLookup(true);
+        processes.count(SLOT_HITS, 1);
         return value;
       }
       // Only the entry judged stale goes: another process may have stored a fresh one meanwhile.
       segmentFor(hash).removeIfUnchanged(key, hash, was, (int) stored[5]);
     }
-    processes.countLookup(false);
+    processes.count(SLOT_MISSES, 1);
     return null;
   }
 
@@ -477,8 +477,8 @@ public final class SharedCache implements AutoCloseable {
         capacity - used,
         count,
         layout.config().maxEntries(),
-        AttachedProcesses.sum(file, SLOT_HITS) + AttachedProcesses.sum(file, SLOT_OWNER_HITS),
-        AttachedProcesses.sum(file, SLOT_MISSES) + AttachedProcesses.sum(file, SLOT_OWNER_MISSES),
+        AttachedProcesses.sum(file, SLOT_HITS),
+        AttachedProcesses.sum(file, SLOT_MISSES),
         AttachedProcesses.sum(file, SLOT_EVICTIONS),
         AttachedProcesses.sum(file, SLOT_LOADS),
         AttachedProcesses.sum(file, SLOT_LOAD_NANOS),

@@ -43,11 +43,7 @@ import dev.mmapkit.internal.FileHeader;
  *       same namespace</td></tr>
  *   <tr><td>{@value #SLOT_HITS}..{@value #SLOT_LOCK_RECOVERIES}</td><td>8 each</td><td>counters:
  *       hits, misses, loads, load nanoseconds, waits on other processes' loads, such waits that
- *       timed out, evictions, lock recoveries; kept when the process detaches; added to
- *       atomically</td></tr>
- *   <tr><td>{@value #SLOT_OWNER_HITS}, {@value #SLOT_OWNER_MISSES}</td><td>8 each</td><td>hits and
- *       misses of the thread that opened the cache, which alone writes them, with plain stores (no
- *       locked instruction on its lookups); the statistics add them to the counters above</td></tr>
+ *       timed out, evictions, lock recoveries; kept when the process detaches</td></tr>
  * </table>
  *
  * <table>
@@ -146,11 +142,8 @@ public final class SharedCacheDescriptor {
   /** How many processes may be attached at once. */
   public static final int PROCESS_SLOTS = 128;
 
-  /**
-   * Bytes per attached-process slot: identity on one cache line, counters on the next, and the
-   * opening thread's hit and miss counters on a third.
-   */
-  public static final int PROCESS_SLOT_SIZE = 192;
+  /** Bytes per attached-process slot: identity on one cache line, counters on the next. */
+  public static final int PROCESS_SLOT_SIZE = 128;
 
   /** Attached-process slot fields. */
   public static final long SLOT_CLAIM = 0,
@@ -164,9 +157,7 @@ public final class SharedCacheDescriptor {
       SLOT_LOAD_WAITS = 96,
       SLOT_LOAD_WAIT_TIMEOUTS = 104,
       SLOT_EVICTIONS = 112,
-      SLOT_LOCK_RECOVERIES = 120,
-      SLOT_OWNER_HITS = 128,
-      SLOT_OWNER_MISSES = 136;
+      SLOT_LOCK_RECOVERIES = 120;
 
   /** Load slots. */
   public static final long LOADS_OFFSET =

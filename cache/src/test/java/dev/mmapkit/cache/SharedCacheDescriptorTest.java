@@ -15,8 +15,8 @@ class SharedCacheDescriptorTest {
     assertEquals(2, VERSION);
     assertEquals(4096, GLOBAL_OFFSET);
     assertEquals(8192, PROCESSES_OFFSET);
-    assertEquals(8192 + 128 * 192, LOADS_OFFSET);
-    assertEquals(8192 + 128 * 192 + 256 * 64, SEGMENTS_OFFSET);
+    assertEquals(8192 + 128 * 128, LOADS_OFFSET);
+    assertEquals(8192 + 128 * 128 + 256 * 64, SEGMENTS_OFFSET);
     assertEquals(0, SEGMENTS_OFFSET % 4096, "segments start page-aligned");
     assertEquals(192, SEG_HEADER_SIZE);
     assertEquals(12, ENTRY_HEADER_SIZE);
@@ -27,8 +27,6 @@ class SharedCacheDescriptorTest {
     assertTrue(SEG_VERSION / CACHE_LINE != SEG_LOCK / CACHE_LINE);
     assertTrue(SEG_USED / CACHE_LINE != SEG_VERSION / CACHE_LINE);
     assertTrue(SLOT_HITS / CACHE_LINE != SLOT_CLAIM / CACHE_LINE);
-    assertTrue(SLOT_OWNER_HITS / CACHE_LINE != SLOT_HITS / CACHE_LINE);
-    assertTrue(SLOT_OWNER_MISSES / CACHE_LINE == SLOT_OWNER_HITS / CACHE_LINE);
     assertEquals(0, PROCESS_SLOT_SIZE % CACHE_LINE);
   }
 
