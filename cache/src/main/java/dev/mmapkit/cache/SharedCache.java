@@ -14,8 +14,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -110,7 +112,9 @@ public final class SharedCache implements AutoCloseable {
    * @throws DiskFullException if the file system cannot hold the budget; nothing is left behind
    * @throws dev.mmapkit.FileFormatException if the file is not a cache file of this version, is
    *     truncated or has a damaged header
-   * @throws java.nio.file.AccessDeniedException if this user may not read and write the file
+   * @throws AccessDeniedException if this user may not read and write the file, or may not create
+   *     it in its directory
+   * @throws NoSuchFileException if the directory does not exist
    * @throws dev.mmapkit.MmapkitException if {@value SharedCacheDescriptor#PROCESS_SLOTS} running
    *     processes are attached already, or if the existing file is writable beyond {@code
    *     config.fileMode()} or belongs to another user while that mode shares it with nobody
@@ -150,8 +154,8 @@ public final class SharedCache implements AutoCloseable {
       ByteBuffer bytes = buffer.asByteBuffer();
       while (bytes.hasRemaining() && channel.read(bytes) >= 0) {}
       return FileHeader.readFrom(buffer.asSlice(0, bytes.position()), path, KIND, VERSION);
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw new java.nio.file.AccessDeniedException(
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(
           path.toString(), null, "permission denied opening it read-only");
     }
   }
@@ -167,13 +171,13 @@ public final class SharedCache implements AutoCloseable {
       // before it has any contents; it gets its name only when complete.
       try {
         Files.createFile(temporary, PosixFilePermissions.asFileAttribute(config.fileMode()));
-      } catch (java.nio.file.NoSuchFileException e) {
-        throw new java.nio.file.NoSuchFileException(
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException(
             path.toString(),
             null,
             "directory " + path.toAbsolutePath().getParent() + " does not exist");
-      } catch (java.nio.file.AccessDeniedException e) {
-        throw new java.nio.file.AccessDeniedException(
+      } catch (AccessDeniedException e) {
+        throw new AccessDeniedException(
             path.toString(),
             null,
             "permission denied creating files in " + path.toAbsolutePath().getParent());
@@ -333,7 +337,7 @@ public final class SharedCache implements AutoCloseable {
       SourceStamp current;
       try {
         current = SourceStamp.of(source);
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         current = null;
       }
       if (was.equals(current)) {
