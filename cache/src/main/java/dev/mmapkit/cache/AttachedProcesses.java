@@ -18,6 +18,9 @@ import java.nio.file.Path;
 final class AttachedProcesses {
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
+  /** This process's PID namespace; owners recorded in another cannot be checked from here. */
+  private static final long PID_NAMESPACE = Processes.currentPidNamespace();
+
   private final MemorySegment file;
   private final int slot;
   private final long slotOffset;
@@ -46,11 +49,13 @@ final class AttachedProcesses {
         boolean free =
             claim == 0
                 || (pass == 1
+                    && !inOtherNamespace(file, at)
                     && !Processes.isAlive(
                         Math.abs(claim),
                         claim > 0 ? (long) LONG.getVolatile(file, at + SLOT_START_TIME) : 0));
         if (free && LONG.compareAndSet(file, at + SLOT_CLAIM, claim, -pid)) {
           LONG.setVolatile(file, at + SLOT_START_TIME, start);
+          LONG.setVolatile(file, at + SLOT_PID_NAMESPACE, PID_NAMESPACE);
           long epoch = (long) LONG.getAndAdd(file, at + SLOT_EPOCH, 1L) + 1;
           LONG.setVolatile(file, at + SLOT_CLAIM, pid);
           return new AttachedProcesses(file, i, epoch);
@@ -83,7 +88,22 @@ final class AttachedProcesses {
     long start = (long) LONG.getVolatile(file, at + SLOT_START_TIME);
     long epoch = (long) LONG.getVolatile(file, at + SLOT_EPOCH);
     if (claim <= 0 || (epoch & 0xFFFF) != ((owner >>> 32) & 0xFFFF)) return false;
+    if (inOtherNamespace(file, at)) return true; // unknown: alive until the lock timeout
     return Processes.isAlive(claim, start);
+  }
+
+  /**
+   * Whether {@code owner} is a process in another PID namespace (another container sharing the
+   * file), whose liveness this process cannot judge: its pid means nothing here.
+   */
+  boolean isInOtherPidNamespace(long owner) {
+    long s = (owner >>> 48) - 1;
+    return s >= 0 && s < PROCESS_SLOTS && inOtherNamespace(file, processSlotOffset((int) s));
+  }
+
+  private static boolean inOtherNamespace(MemorySegment file, long slotAt) {
+    long namespace = (long) LONG.getVolatile(file, slotAt + SLOT_PID_NAMESPACE);
+    return namespace != 0 && PID_NAMESPACE != 0 && namespace != PID_NAMESPACE;
   }
 
   /** The pid of the slot {@code owner} names, or -1. */
@@ -112,14 +132,15 @@ final class AttachedProcesses {
     return total;
   }
 
-  /** How many slots belong to running processes. */
+  /** How many slots belong to running processes (or to processes in another PID namespace). */
   static int attached(MemorySegment file) {
     int n = 0;
     for (int i = 0; i < PROCESS_SLOTS; i++) {
       long at = processSlotOffset(i);
       long claim = (long) LONG.getVolatile(file, at + SLOT_CLAIM);
       if (claim > 0
-          && Processes.isAlive(claim, (long) LONG.getVolatile(file, at + SLOT_START_TIME))) {
+          && (inOtherNamespace(file, at)
+              || Processes.isAlive(claim, (long) LONG.getVolatile(file, at + SLOT_START_TIME)))) {
         n++;
       }
     }

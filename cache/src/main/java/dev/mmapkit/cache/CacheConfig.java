@@ -1,6 +1,10 @@
 package dev.mmapkit.cache;
 
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The shape of a {@link SharedCache}: how much memory it may use, how many entries it holds, the
@@ -28,6 +32,9 @@ import java.time.Duration;
  *     {@code maxEntries} (1 per 1024 entries, at most 64)
  * @param revalidateInterval how long {@link SharedCache#getValidated} trusts an entry's source file
  *     without looking at it again (like opcache's {@code revalidate_freq}); shared by all processes
+ * @param fileMode the permissions a new cache file gets (default {@code rw-------}), and the most
+ *     an existing one may have: {@link SharedCache#open} refuses a file that grants more than this,
+ *     or that belongs to another user while this mode grants neither group nor others write access
  */
 public record CacheConfig(
     long memoryBudget,
@@ -37,7 +44,8 @@ public record CacheConfig(
     Duration lockTimeout,
     Duration loadWaitTimeout,
     int segments,
-    Duration revalidateInterval) {
+    Duration revalidateInterval,
+    Set<PosixFilePermission> fileMode) {
 
   /** Default {@link #maxKeySize}: 1 KiB. */
   public static final int DEFAULT_MAX_KEY_SIZE = 1024;
@@ -53,6 +61,10 @@ public record CacheConfig(
 
   /** Default {@link #revalidateInterval}: 2 s. */
   public static final Duration DEFAULT_REVALIDATE_INTERVAL = Duration.ofSeconds(2);
+
+  /** Default {@link #fileMode}: read and write for the owner only ({@code rw-------}). */
+  public static final Set<PosixFilePermission> DEFAULT_FILE_MODE =
+      Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
   /** The most segments a cache may have. */
   public static final int MAX_SEGMENTS = 1 << 16;
@@ -86,6 +98,13 @@ public record CacheConfig(
               + ", was "
               + segments);
     }
+    if (!fileMode.contains(PosixFilePermission.OWNER_READ)
+        || !fileMode.contains(PosixFilePermission.OWNER_WRITE)) {
+      throw new IllegalArgumentException(
+          "fileMode must let the owner read and write, was "
+              + PosixFilePermissions.toString(Set.copyOf(fileMode)));
+    }
+    fileMode = Set.copyOf(fileMode);
     memoryBudget = (memoryBudget + 4095) & -4096L;
   }
 
@@ -105,7 +124,8 @@ public record CacheConfig(
         DEFAULT_LOCK_TIMEOUT,
         DEFAULT_LOAD_WAIT_TIMEOUT,
         0,
-        DEFAULT_REVALIDATE_INTERVAL);
+        DEFAULT_REVALIDATE_INTERVAL,
+        DEFAULT_FILE_MODE);
   }
 
   /** This config with another {@link #maxKeySize}. */
@@ -118,7 +138,8 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
   }
 
   /** This config with another {@link #maxValueSize}. */
@@ -131,7 +152,8 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
   }
 
   /** This config with another {@link #lockTimeout}. */
@@ -144,7 +166,8 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
   }
 
   /** This config with another {@link #loadWaitTimeout}. */
@@ -157,7 +180,8 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
   }
 
   /** This config with another {@link #segments} count (0: automatic). */
@@ -170,7 +194,8 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
   }
 
   /** This config with another {@link #revalidateInterval}. */
@@ -183,7 +208,41 @@ public record CacheConfig(
         lockTimeout,
         loadWaitTimeout,
         segments,
-        revalidateInterval);
+        revalidateInterval,
+        fileMode);
+  }
+
+  /**
+   * This config with another {@link #fileMode}, e.g. {@code
+   * PosixFilePermissions.fromString("rw-rw----")} for processes of several users in one group.
+   */
+  public CacheConfig withFileMode(Set<PosixFilePermission> fileMode) {
+    return new CacheConfig(
+        memoryBudget,
+        maxEntries,
+        maxKeySize,
+        maxValueSize,
+        lockTimeout,
+        loadWaitTimeout,
+        segments,
+        revalidateInterval,
+        fileMode);
+  }
+
+  /** {@link #fileMode} as the nine permission bits of {@code chmod}, e.g. 0600. */
+  int fileModeBits() {
+    int bits = 0;
+    for (PosixFilePermission p : fileMode) bits |= 0400 >>> p.ordinal();
+    return bits;
+  }
+
+  /** The permissions of {@code chmod} bits, e.g. 0600. */
+  static Set<PosixFilePermission> fileModeOf(long bits) {
+    Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : PosixFilePermission.values()) {
+      if ((bits & (0400 >>> p.ordinal())) != 0) mode.add(p);
+    }
+    return mode;
   }
 
   /** The segment count used: {@link #segments} or the automatic choice. */

@@ -33,14 +33,9 @@ record CacheLayout(
     return SEGMENTS_OFFSET + i * segmentStride;
   }
 
-  /** Offset of the reference bytes relative to a segment. */
-  long referencesOffset() {
-    return SEG_HEADER_SIZE + 8L * indexCapacity;
-  }
-
-  /** Offset of the entry area relative to a segment. */
+  /** Offset of the entry area relative to a segment: after the index, on a cache line. */
   long dataOffset() {
-    return referencesOffset() + align(indexCapacity, CACHE_LINE);
+    return align(SEG_HEADER_SIZE + 8L * indexCapacity, CACHE_LINE);
   }
 
   /** The largest entry this layout accepts. */
@@ -63,7 +58,7 @@ record CacheLayout(
         (int) Math.min(Integer.MAX_VALUE / 2, segments == 1 ? fair : fair + fair / 16 + 16);
     // Load factor 0.8: short probes, and 10 bytes of index per entry.
     int capacity = (int) Math.min(Integer.MAX_VALUE - 64, perSegment + perSegment / 4L + 1);
-    long fixed = SEG_HEADER_SIZE + 8L * capacity + align(capacity, CACHE_LINE);
+    long fixed = align(SEG_HEADER_SIZE + 8L * capacity, CACHE_LINE);
     long maxEntry = entrySize(config.maxKeySize(), config.maxValueSize()) + SOURCE_SIZE;
     long available = config.memoryBudget() - SEGMENTS_OFFSET - segments * fixed;
     long data = Math.min(MAX_DATA_CAPACITY & -CACHE_LINE, (available / segments) & -CACHE_LINE);
@@ -100,6 +95,7 @@ record CacheLayout(
     p[PARAM_DATA_CAPACITY] = dataCapacity;
     p[PARAM_SEGMENT_STRIDE] = segmentStride;
     p[PARAM_REVALIDATE_MILLIS] = config.revalidateInterval().toMillis();
+    p[PARAM_FILE_MODE] = config.fileModeBits();
     return FileHeader.createdNow(KIND, VERSION, p);
   }
 
@@ -127,7 +123,8 @@ record CacheLayout(
               Duration.ofMillis(p[PARAM_LOCK_TIMEOUT_MILLIS]),
               Duration.ofMillis(p[PARAM_LOAD_WAIT_MILLIS]),
               Math.toIntExact(p[PARAM_SEGMENTS]),
-              Duration.ofMillis(p[PARAM_REVALIDATE_MILLIS]));
+              Duration.ofMillis(p[PARAM_REVALIDATE_MILLIS]),
+              CacheConfig.fileModeOf(p[PARAM_FILE_MODE]));
       layout = of(config);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new FileFormatException(path, "corrupted header: " + e.getMessage());

@@ -14,12 +14,22 @@ import java.util.concurrent.locks.LockSupport;
  * slot its key hashes to, and others wanting the same key sleep on the slot's futex word until the
  * load ends, the loader dies, or their patience runs out.
  *
+ * <p>The claim word holds the loader's owner id (as in a segment lock word), put there by the CAS
+ * that claims the slot, so a claimed slot always names a process whose liveness can be checked. The
+ * key's hash is written into its own word after the claim; a slot claimed but not yet named (hash
+ * 0) belongs to its owner like any other. Release is a CAS from this process's own id, so a process
+ * whose claim was taken over can never clear the new owner's; a dead owner's claim is taken over by
+ * a CAS from exactly that dead id, so two processes that find it dead cannot both win.
+ *
  * <p>A slot already claimed for another key does not make anybody wait: that key is simply computed
  * without coordination (rare with {@value SharedCacheDescriptor#LOAD_SLOTS} slots).
  */
 final class LoadSlots {
   private static final VarHandle LONG = AttachedProcesses.LONG;
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+  /** Spins to wait for a live claimant to write the key hash after its claim. */
+  private static final int NAMING_SPINS = 1000;
 
   /** What {@link #claim} found. */
   enum Claim {
@@ -40,65 +50,80 @@ final class LoadSlots {
     this.processes = processes;
   }
 
-  private static long claimWord(long hash) {
+  /** The hash word of a key: never 0, so 0 can mean "not named yet". */
+  private static long hashWord(long hash) {
     return hash | 1;
   }
 
-  private static long slotOffset(long hash) {
+  static long slotOffset(long hash) {
     return loadSlotOffset((int) (hash >>> 24) & (LOAD_SLOTS - 1));
   }
 
   /** Tries to become the loader of the key with {@code hash}. */
   Claim claim(long hash) {
     long at = slotOffset(hash);
-    long word = claimWord(hash);
-    long current = (long) LONG.getVolatile(file, at + LOAD_CLAIM);
-    if (current == 0 && LONG.compareAndSet(file, at + LOAD_CLAIM, 0L, word)) {
-      LONG.setVolatile(file, at + LOAD_OWNER, processes.ownerId());
-      return Claim.CLAIMED;
+    long word = hashWord(hash);
+    long me = processes.ownerId();
+    for (int spins = 0; ; spins++) {
+      long owner = (long) LONG.getVolatile(file, at + LOAD_CLAIM);
+      if (owner == 0) {
+        if (LONG.compareAndSet(file, at + LOAD_CLAIM, 0L, me)) return named(at, word);
+        continue;
+      }
+      long named = (long) LONG.getVolatile(file, at + LOAD_HASH);
+      if (named == 0 && spins < NAMING_SPINS) {
+        Thread.onSpinWait(); // claimed an instant ago; the key is written right after
+        continue;
+      }
+      if (owner != me && !processes.isAlive(owner)) {
+        // Died loading (or between its claim and naming the key): take over from exactly that id.
+        if (LONG.compareAndSet(file, at + LOAD_CLAIM, owner, me)) return named(at, word);
+        continue;
+      }
+      return named == word ? Claim.BUSY : Claim.TAKEN;
     }
-    if (current == 0) return claim(hash);
-    if (current == word) return Claim.BUSY;
-    long owner = (long) LONG.getVolatile(file, at + LOAD_OWNER);
-    if (owner != 0 && !processes.isAlive(owner)) {
-      // A loader died with the slot claimed for another key: free it for the living.
-      LONG.compareAndSet(file, at + LOAD_CLAIM, current, 0L);
-      return claim(hash);
-    }
-    return Claim.TAKEN;
   }
 
-  /** Ends this process's load of the key and wakes everybody waiting for it. */
+  private Claim named(long at, long word) {
+    LONG.setVolatile(file, at + LOAD_HASH, word);
+    return Claim.CLAIMED;
+  }
+
+  /**
+   * Ends this process's load of the key and wakes everybody waiting for it. Does nothing to the
+   * claim if another process has taken it over meanwhile.
+   */
   void release(long hash) {
     long at = slotOffset(hash);
-    LONG.setVolatile(file, at + LOAD_OWNER, 0L);
-    LONG.setVolatile(file, at + LOAD_CLAIM, 0L);
+    long me = processes.ownerId();
+    if ((long) LONG.getVolatile(file, at + LOAD_CLAIM) == me) {
+      // Only the claimant writes the hash word, so clearing it first cannot hide another's key.
+      LONG.setVolatile(file, at + LOAD_HASH, 0L);
+      LONG.compareAndSet(file, at + LOAD_CLAIM, me, 0L);
+    }
     INT.getAndAdd(file, at + LOAD_DONE, 1);
     nativeAccess.ifPresent(n -> n.futexWake(file.asSlice(at + LOAD_DONE, 4), Integer.MAX_VALUE));
   }
 
   /**
    * Waits until the load of the key with {@code hash} by another process ends, or {@code
-   * deadlineNanos} ({@link System#nanoTime()}) passes. A loader found dead has its claim cleared.
+   * deadlineNanos} ({@link System#nanoTime()}) passes. A loader found dead ends the wait: the
+   * caller then claims the slot again, which takes it over from the dead id.
    *
-   * @return true if the load ended (successfully or not), false on timeout
+   * @return true if the load ended (successfully or not, or its loader died), false on timeout
    */
   boolean await(long hash, long deadlineNanos) {
     long at = slotOffset(hash);
-    long word = claimWord(hash);
+    long word = hashWord(hash);
     long nextCheck = System.nanoTime() + 1_000_000;
     while (true) {
       int done = (int) INT.getVolatile(file, at + LOAD_DONE);
-      if ((long) LONG.getVolatile(file, at + LOAD_CLAIM) != word) return true;
+      long owner = (long) LONG.getVolatile(file, at + LOAD_CLAIM);
+      if (owner == 0 || (long) LONG.getVolatile(file, at + LOAD_HASH) != word) return true;
       long now = System.nanoTime();
       if (now - deadlineNanos >= 0) return false;
       if (now - nextCheck >= 0) {
-        long owner = (long) LONG.getVolatile(file, at + LOAD_OWNER);
-        // Owner 0: claimed an instant ago and not yet named; give it until the next check.
-        if (owner != 0 && !processes.isAlive(owner)) {
-          LONG.compareAndSet(file, at + LOAD_CLAIM, word, 0L);
-          return true;
-        }
+        if (!processes.isAlive(owner)) return true;
         nextCheck = now + 10_000_000;
       }
       long sleep = Math.min(deadlineNanos - now, 10_000_000);

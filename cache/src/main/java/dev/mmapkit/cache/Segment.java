@@ -13,8 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
- * One segment of a cache file: its lock, seqlock, index, CLOCK references and entry area (see
- * {@link SharedCacheDescriptor}).
+ * One segment of a cache file: its lock, seqlock, index (with the CLOCK reference bits) and entry
+ * area (see {@link SharedCacheDescriptor}).
  *
  * <p>Writers take the lock, make the version odd, change the segment and make it even again.
  * Readers never lock: they read the version, look the key up, copy the value and read the version
@@ -28,6 +28,13 @@ import java.util.zip.CRC32C;
  */
 final class Segment {
   static final int MISS = -1;
+
+  /**
+   * The lock word of a segment whose writer failed half-way: an owner id that names no process (ids
+   * have the slot number + 1 in bits 48..63), so it is always dead and taken over at once.
+   */
+  static final long POISONED = 1L;
+
   private static final long CORRUPT = -2;
 
   private static final VarHandle LONG = AttachedProcesses.LONG;
@@ -41,7 +48,6 @@ final class Segment {
   private final int number;
   private final long base;
   private final long indexBase;
-  private final long referencesBase;
   private final long dataBase;
   private final int capacity;
   private final long dataCapacity;
@@ -58,7 +64,6 @@ final class Segment {
     this.number = number;
     this.base = layout.segmentOffset(number);
     this.indexBase = base + SEG_HEADER_SIZE;
-    this.referencesBase = base + layout.referencesOffset();
     this.dataBase = base + layout.dataOffset();
     this.capacity = layout.indexCapacity();
     this.dataCapacity = layout.dataCapacity();
@@ -143,7 +148,8 @@ final class Segment {
 
   /**
    * The value of {@code key} in a new array, or null, and in {@code source} its source block:
-   * modified, size, path hash, checked-at; {@code source[4]} is 1 if the entry has one, else 0.
+   * modified, size, path hash, checked-at; {@code source[4]} is 1 if the entry has one, else 0;
+   * {@code source[5]} the entry's checksum (which covers value and stamp).
    */
   byte[] getWithSource(byte[] key, long hash, long generation, long[] source) {
     for (int spins = 0; ; ) {
@@ -176,6 +182,7 @@ final class Segment {
               source[2] = file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH);
               source[3] = file.get(UNALIGNED_LONG, block + SOURCE_CHECKED_AT);
               source[4] = 1;
+              source[5] = file.get(INT, entry + ENTRY_CHECKSUM);
             }
           }
         }
@@ -196,6 +203,7 @@ final class Segment {
    */
   void markChecked(byte[] key, long hash, SourceStamp stamp, long nowMillis) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -210,9 +218,11 @@ final class Segment {
           && file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH) == stamp.realPathHash()) {
         file.set(UNALIGNED_LONG, block + SOURCE_CHECKED_AT, nowMillis);
       }
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
@@ -227,7 +237,7 @@ final class Segment {
       long slot = file.get(ValueLayout.JAVA_LONG, indexBase + 8L * pos);
       if (slot == 0) return MISS;
       if ((int) (slot >>> 32) == tag) {
-        long offset = ((slot & 0xFFFF_FFFFL) - 1) * ENTRY_ALIGNMENT;
+        long offset = ((slot & SLOT_UNITS) - 1) * ENTRY_ALIGNMENT;
         if (offset < 0 || offset > dataCapacity - ENTRY_HEADER_SIZE) return CORRUPT;
         long entry = dataBase + offset;
         int keyLength = file.get(INT, entry + ENTRY_KEY_LENGTH) & ~FLAG_SOURCE;
@@ -235,9 +245,11 @@ final class Segment {
         if (keyLength == key.length
             && offset + ENTRY_HEADER_SIZE + keyLength <= dataCapacity
             && KeyHash.equals(key, file, entry + ENTRY_HEADER_SIZE)) {
-          // Read before write: a hit on a referenced entry dirties no cache line.
-          if (file.get(ValueLayout.JAVA_BYTE, referencesBase + pos) == 0) {
-            file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+          // The reference bit lives in the index slot just read: a hit on a referenced entry
+          // writes nothing, and setting it costs no extra cache miss. A CAS, because a writer may
+          // change the slot meanwhile; if it does, the bit is simply not set.
+          if ((slot & SLOT_REFERENCED) == 0) {
+            LONG.compareAndSet(file, indexBase + 8L * pos, slot, slot | SLOT_REFERENCED);
           }
           return entry;
         }
@@ -294,6 +306,7 @@ final class Segment {
       SourceStamp source,
       long expectedGeneration) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -305,7 +318,7 @@ final class Segment {
         long entry = entryAt(pos);
         if (storedSize(entry) == need) {
           writeEntry(entry, key, value, checksum, source);
-          file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+          setSlot(pos, slot(pos) | SLOT_REFERENCED);
           return;
         }
         removeAt(pos);
@@ -317,15 +330,55 @@ final class Segment {
       setHeader(SEG_LIVE, header(SEG_LIVE) + need);
       setHeader(SEG_COUNT, header(SEG_COUNT) + 1);
       insert(tag, used);
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
+    }
+  }
+
+  /**
+   * Removes {@code key} only if its entry is still the one a caller judged stale: a source block
+   * with {@code stamp} and checksum {@code checksum}. Another process may have stored a fresh value
+   * meanwhile, which must stay.
+   *
+   * @return whether it was removed
+   */
+  boolean removeIfUnchanged(byte[] key, long hash, SourceStamp stamp, int checksum) {
+    lock();
+    boolean failed = false;
+    try {
+      beginWrite();
+      prepare();
+      int pos = find(key, (int) (hash >>> 32));
+      if (pos < 0) return false;
+      long entry = entryAt(pos);
+      if (file.get(INT, entry + ENTRY_KEY_LENGTH) >= 0
+          || file.get(INT, entry + ENTRY_CHECKSUM) != checksum) {
+        return false;
+      }
+      long block =
+          entry + ENTRY_HEADER_SIZE + key.length + file.get(INT, entry + ENTRY_VALUE_LENGTH);
+      if (file.get(UNALIGNED_LONG, block + SOURCE_MODIFIED) != stamp.modifiedNanos()
+          || file.get(UNALIGNED_LONG, block + SOURCE_LENGTH) != stamp.size()
+          || file.get(UNALIGNED_LONG, block + SOURCE_PATH_HASH) != stamp.realPathHash()) {
+        return false;
+      }
+      removeAt(pos);
+      return true;
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
+    } finally {
+      endWrite(failed);
     }
   }
 
   /** Removes {@code key}; true if it was there. */
   boolean remove(byte[] key, long hash) {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       prepare();
@@ -333,33 +386,41 @@ final class Segment {
       if (pos < 0) return false;
       removeAt(pos);
       return true;
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
   /** Empties the segment and stamps it with the current generation. */
   void clear() {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       wipe(globalGeneration());
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
   /** Takes the lock and rebuilds the segment: for an index slot found pointing outside it. */
   private void repair() {
     lock();
+    boolean failed = false;
     try {
       beginWrite();
       rebuild();
+    } catch (Throwable t) {
+      failed = true;
+      throw t;
     } finally {
-      endWrite();
-      unlock();
+      endWrite(failed);
     }
   }
 
@@ -391,7 +452,6 @@ final class Segment {
 
   private void wipe(long generation) {
     file.asSlice(indexBase, 8L * capacity).fill((byte) 0);
-    file.asSlice(referencesBase, capacity).fill((byte) 0);
     setHeader(SEG_USED, 0);
     setHeader(SEG_LIVE, 0);
     setHeader(SEG_COUNT, 0);
@@ -443,10 +503,10 @@ final class Segment {
     for (long steps = 0; steps <= 2L * capacity; steps++) {
       int pos = hand;
       if (++hand == capacity) hand = 0;
-      if (slot(pos) == 0) continue;
-      long ref = referencesBase + pos;
-      if (file.get(ValueLayout.JAVA_BYTE, ref) != 0) {
-        file.set(ValueLayout.JAVA_BYTE, ref, (byte) 0);
+      long slot = slot(pos);
+      if (slot == 0) continue;
+      if ((slot & SLOT_REFERENCED) != 0) {
+        setSlot(pos, slot & ~SLOT_REFERENCED);
         continue;
       }
       setHeader(SEG_HAND, pos);
@@ -473,14 +533,9 @@ final class Segment {
       boolean stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
       if (stays) continue;
       setSlot(hole, slot);
-      file.set(
-          ValueLayout.JAVA_BYTE,
-          referencesBase + hole,
-          file.get(ValueLayout.JAVA_BYTE, referencesBase + j));
       hole = j;
     }
     setSlot(hole, 0);
-    file.set(ValueLayout.JAVA_BYTE, referencesBase + hole, (byte) 0);
   }
 
   /** Slides live entries down to the start of the entry area, in offset order. */
@@ -495,7 +550,7 @@ final class Segment {
         rebuild();
         return;
       }
-      order[n++] = (((slot & 0xFFFF_FFFFL) - 1) << 31) | pos;
+      order[n++] = (((slot & SLOT_UNITS) - 1) << 31) | pos;
     }
     Arrays.sort(order, 0, n);
     long to = 0;
@@ -509,7 +564,7 @@ final class Segment {
       }
       if (from != to) {
         MemorySegment.copy(file, dataBase + from, file, dataBase + to, size);
-        setSlot(pos, (slot(pos) & 0xFFFF_FFFF_0000_0000L) | (to / ENTRY_ALIGNMENT + 1));
+        setSlot(pos, (slot(pos) & ~SLOT_UNITS) | (to / ENTRY_ALIGNMENT + 1));
       }
       to += size;
     }
@@ -545,7 +600,6 @@ final class Segment {
     }
     Arrays.sort(order, 0, n);
     file.asSlice(indexBase, 8L * capacity).fill((byte) 0);
-    file.asSlice(referencesBase, capacity).fill((byte) 0);
     long end = 0, live = 0, count = 0;
     for (int i = 0; i < n && count < maxEntries; i++) {
       long offset = (order[i] >>> 31) * ENTRY_ALIGNMENT;
@@ -570,8 +624,7 @@ final class Segment {
       }
       if (++pos == capacity) pos = 0;
     }
-    setSlot(pos, ((long) tag << 32) | (offset / ENTRY_ALIGNMENT + 1));
-    file.set(ValueLayout.JAVA_BYTE, referencesBase + pos, (byte) 1);
+    setSlot(pos, ((long) tag << 32) | SLOT_REFERENCED | (offset / ENTRY_ALIGNMENT + 1));
   }
 
   private void writeEntry(long entry, byte[] key, byte[] value, int checksum, SourceStamp source) {
@@ -579,6 +632,7 @@ final class Segment {
     file.set(INT, entry + ENTRY_VALUE_LENGTH, value.length);
     file.set(INT, entry + ENTRY_CHECKSUM, checksum);
     long at = entry + ENTRY_HEADER_SIZE;
+    failureForTest("writeEntry"); // header written, key and value not: a torn entry
     MemorySegment.copy(key, 0, file, ValueLayout.JAVA_BYTE, at, key.length);
     MemorySegment.copy(value, 0, file, ValueLayout.JAVA_BYTE, at + key.length, value.length);
     if (source != null) {
@@ -595,7 +649,7 @@ final class Segment {
    * the entry would not lie wholly inside the entry area with lengths in range.
    */
   private long entryAt(int pos) {
-    long units = slot(pos) & 0xFFFF_FFFFL;
+    long units = slot(pos) & SLOT_UNITS;
     if (units == 0) return -1;
     long offset = (units - 1) * ENTRY_ALIGNMENT;
     if (offset > dataCapacity - ENTRY_HEADER_SIZE) return -1;
@@ -682,9 +736,20 @@ final class Segment {
     VarHandle.storeStoreFence();
   }
 
-  private void endWrite() {
+  /**
+   * Ends a write section and releases the lock. If the section failed ({@code failed}: an exception
+   * between the odd and the even version store, e.g. an {@code OutOfMemoryError} or a bug), the
+   * segment may be half-changed: the version stays odd and the lock word becomes {@link #POISONED},
+   * a dead owner, so the next process to want the segment rebuilds it as after a {@code kill -9}.
+   */
+  private void endWrite(boolean failed) {
+    if (failed) {
+      LONG.setRelease(file, base + SEG_LOCK, POISONED);
+      return;
+    }
     long v = (long) LONG.getVolatile(file, base + SEG_VERSION);
     LONG.setRelease(file, base + SEG_VERSION, (v | 1) + 1);
+    unlock();
   }
 
   /**
@@ -713,20 +778,67 @@ final class Segment {
         LockSupport.parkNanos(20_000);
       }
       long now = System.nanoTime();
-      if (now - nextCheck >= 0) {
-        if (!processes.isAlive(owner) && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
-          processes.count(SLOT_LOCK_RECOVERIES, 1);
-          beginWrite();
-          rebuild();
-          endWrite();
+      if (owner == POISONED || now - nextCheck >= 0) {
+        if ((owner == POISONED || !processes.isAlive(owner))
+            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
+          recover();
           return;
         }
         nextCheck = now + 1_000_000;
       }
       if (now - start >= lockTimeoutNanos) {
+        // An owner in another PID namespace cannot be checked: it counts as alive until the lock
+        // timeout, then as dead (no writer holds a segment that long while it runs).
+        if (processes.isInOtherPidNamespace(owner)
+            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
+          recover();
+          return;
+        }
         throw new CacheLockTimeoutException(
             path, number, processes.pidOf(owner), (now - start) / 1_000_000);
       }
+    }
+  }
+
+  /**
+   * Rebuilds the segment after taking the lock over from a dead or failed owner. The version is
+   * left odd by the dead writer or made odd here, and made even only when the rebuild is complete;
+   * a rebuild that throws poisons the lock again, so the next process tries in turn.
+   */
+  private void recover() {
+    processes.count(SLOT_LOCK_RECOVERIES, 1);
+    try {
+      beginWrite();
+      failureForTest("rebuild");
+      rebuild();
+    } catch (Throwable t) {
+      LONG.setRelease(file, base + SEG_LOCK, POISONED);
+      throw t;
+    }
+    long v = (long) LONG.getVolatile(file, base + SEG_VERSION);
+    LONG.setRelease(file, base + SEG_VERSION, (v | 1) + 1);
+  }
+
+  /** Test hook: the point named here throws {@link #injectedFailure} once. */
+  private volatile String failurePoint;
+
+  private volatile Throwable injectedFailure;
+
+  /** Makes the next pass through {@code point} ("writeEntry" or "rebuild") throw {@code e}. */
+  void failOnceForTest(String point, Throwable e) {
+    if (!(e instanceof RuntimeException || e instanceof Error)) {
+      throw new IllegalArgumentException("unchecked only: " + e);
+    }
+    injectedFailure = e;
+    failurePoint = point;
+  }
+
+  private void failureForTest(String point) {
+    if (failurePoint != null && failurePoint.equals(point)) {
+      Throwable e = injectedFailure;
+      failurePoint = null;
+      if (e instanceof Error error) throw error;
+      throw (RuntimeException) e;
     }
   }
 

@@ -3,16 +3,23 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.DiskFullException;
+import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.function.Function;
@@ -32,7 +39,11 @@ import java.util.function.Function;
  * <p>Every lock word names its owner (an attached-process slot holding pid and start time, with an
  * epoch). A process killed while holding a segment costs the others about a millisecond: the next
  * one that needs the segment finds the owner dead, takes the lock over, rebuilds the segment from
- * the entries whose checksums match and counts a lock recovery in {@link #stats()}.
+ * the entries whose checksums match and counts a lock recovery in {@link #stats()}. A write that
+ * throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at once.
+ *
+ * <p><b>NOTE</b>: liveness is read from {@code /proc}; an owner in another PID namespace (another
+ * container sharing the file) cannot be checked, and counts as alive until the lock timeout.
  *
  * <p>Instances are thread-safe. {@link #close()} detaches this process; the file stays (in {@code
  * /dev/shm} until reboot) for the others and for the next start.
@@ -86,10 +97,12 @@ public final class SharedCache implements AutoCloseable {
   }
 
   /**
-   * Attaches to the cache file at {@code path}, creating it (mode 0600, all of {@link
-   * CacheConfig#memoryBudget()} reserved) if it does not exist. If it exists, its own config wins
-   * and {@code config} is ignored: {@link #config()} says what is in effect. Concurrent openers
-   * agree on one file: it is built under a temporary name and linked into place.
+   * Attaches to the cache file at {@code path}, creating it (mode {@link CacheConfig#fileMode()},
+   * all of {@link CacheConfig#memoryBudget()} reserved) if it does not exist. If it exists, its own
+   * config wins and {@code config} is ignored except for its {@link CacheConfig#fileMode() file
+   * mode}, which the existing file must not exceed: {@link #config()} says what is in effect.
+   * Concurrent openers agree on one file: it is built under a temporary name and linked into place.
+   * The header is read and checked against the file's size before the file is mapped.
    *
    * <p>Costs: creating reserves and zeroes the budget (in {@code /dev/shm}: about 0.1 s per GiB);
    * attaching maps the file and claims a process slot.
@@ -99,23 +112,51 @@ public final class SharedCache implements AutoCloseable {
    * @throws DiskFullException if the file system cannot hold the budget; nothing is left behind
    * @throws dev.mmapkit.FileFormatException if the file is not a cache file of this version, is
    *     truncated or has a damaged header
-   * @throws java.nio.file.AccessDeniedException if this user may not read and write the file
+   * @throws AccessDeniedException if this user may not read and write the file, or may not create
+   *     it in its directory
+   * @throws NoSuchFileException if the directory does not exist
    * @throws dev.mmapkit.MmapkitException if {@value SharedCacheDescriptor#PROCESS_SLOTS} running
-   *     processes are attached already
+   *     processes are attached already, or if the existing file is writable beyond {@code
+   *     config.fileMode()} or belongs to another user while that mode shares it with nobody
    */
   public static SharedCache open(Path path, CacheConfig config) throws IOException {
     if (!Files.exists(path)) create(path, config);
+    // Header and layout are checked against the file's size before anything is mapped, so a
+    // truncated file is a FileFormatException naming both sizes, never a fault in the mapping.
+    FileHeader read = readHeader(path);
+    CacheFileOwnership.check(path, config.fileMode());
     long size = Files.size(path);
+    CacheLayout expected = CacheLayout.from(read, size, path);
+    long budget = expected.config().memoryBudget();
     MappedFile mapped =
         MappedFile.open(path, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)));
     try {
-      MemorySegment file = size == 0 ? MemorySegment.ofArray(new byte[0]) : mapped.chunk(0);
+      MemorySegment file = mapped.chunk(0);
+      // The file may have been replaced or truncated between the check and the mapping.
       FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      CacheLayout layout = CacheLayout.from(header, size, path);
+      CacheLayout layout = CacheLayout.from(header, file.byteSize(), path);
+      if (!layout.equals(expected) || file.byteSize() < budget) {
+        throw new FileFormatException(
+            path, "changed while it was being opened (replaced or truncated); open it again");
+      }
       return new SharedCache(path, mapped, layout, header);
     } catch (IOException | RuntimeException e) {
       mapped.close();
       throw e;
+    }
+  }
+
+  /** Reads and validates the header with a plain read, before mapping the file. */
+  private static FileHeader readHeader(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(FileHeader.SIZE, 8);
+      ByteBuffer bytes = buffer.asByteBuffer();
+      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {}
+      return FileHeader.readFrom(buffer.asSlice(0, bytes.position()), path, KIND, VERSION);
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(
+          path.toString(), null, "permission denied opening it read-only");
     }
   }
 
@@ -126,10 +167,26 @@ public final class SharedCache implements AutoCloseable {
         path.resolveSibling(
             path.getFileName() + ".creating-" + Processes.currentPid() + "-" + System.nanoTime());
     try {
+      // Created with the configured mode (narrowed by the umask, never wider), then set exactly,
+      // before it has any contents; it gets its name only when complete.
+      try {
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(config.fileMode()));
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException(
+            path.toString(),
+            null,
+            "directory " + path.toAbsolutePath().getParent() + " does not exist");
+      } catch (AccessDeniedException e) {
+        throw new AccessDeniedException(
+            path.toString(),
+            null,
+            "permission denied creating files in " + path.toAbsolutePath().getParent());
+      }
+      Files.setPosixFilePermissions(temporary, config.fileMode());
       try (MappedFile created =
-          MappedFile.create(
-              temporary, size, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)))) {
-        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+          MappedFile.open(
+              temporary, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)))) {
+        created.ensureCapacity(size);
         // A new file is all zeros, which is a valid empty cache of generation 0: only the header
         // is left to write, and it goes in before the file becomes visible under its name.
         layout.header().writeTo(created.chunk(0));
@@ -158,11 +215,12 @@ public final class SharedCache implements AutoCloseable {
    */
   public static CacheStats readStats(Path path) throws IOException {
     long size = Files.size(path);
+    CacheLayout.from(readHeader(path), size, path); // truncated: an exception, not a fault
     try (MappedFile mapped =
         MappedFile.open(path, MappingOptions.readOnly().withChunkSize(chunkSizeFor(size)))) {
       MemorySegment file = mapped.chunk(0);
       FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      return statsOf(file, CacheLayout.from(header, size, path), header);
+      return statsOf(file, CacheLayout.from(header, file.byteSize(), path), header);
     }
   }
 
@@ -256,17 +314,18 @@ public final class SharedCache implements AutoCloseable {
 
   /**
    * The value of {@code key} stored with {@link #putValidated} if its source file is unchanged,
-   * else null (and the stale entry is removed). The file is looked at (real path, modification
-   * time, size) at most once per {@link CacheConfig#revalidateInterval()} per entry, across all
-   * processes; in between this costs what {@link #get(byte[])} does. An entry stored without a
-   * stamp, or a source file that no longer exists, is a miss.
+   * else null (and the stale entry is removed, unless another process has replaced it meanwhile).
+   * The file is looked at (real path, modification time, size) at most once per {@link
+   * CacheConfig#revalidateInterval()} per entry, across all processes; in between this costs what
+   * {@link #get(byte[])} does. An entry stored without a stamp, or a source file that no longer
+   * exists, is a miss.
    *
    * @throws IOException if the source file exists but cannot be examined
    * @throws CacheLockTimeoutException if a live process held the segment beyond the lock timeout
    */
   public byte[] getValidated(byte[] key, Path source) throws IOException {
     long hash = KeyHash.of(key);
-    long[] stored = new long[5];
+    long[] stored = new long[6];
     byte[] value = segmentFor(hash).getWithSource(key, hash, generation(), stored);
     long now = System.currentTimeMillis();
     if (value != null && stored[4] == 1) {
@@ -278,7 +337,7 @@ public final class SharedCache implements AutoCloseable {
       SourceStamp current;
       try {
         current = SourceStamp.of(source);
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         current = null;
       }
       if (was.equals(current)) {
@@ -286,7 +345,8 @@ public final class SharedCache implements AutoCloseable {
         processes.count(SLOT_HITS, 1);
         return value;
       }
-      remove(key);
+      // Only the entry judged stale goes: another process may have stored a fresh one meanwhile.
+      segmentFor(hash).removeIfUnchanged(key, hash, was, (int) stored[5]);
     }
     processes.count(SLOT_MISSES, 1);
     return null;

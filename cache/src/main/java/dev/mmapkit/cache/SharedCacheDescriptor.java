@@ -38,6 +38,9 @@ import dev.mmapkit.internal.FileHeader;
  *       boot)</td></tr>
  *   <tr><td>{@value #SLOT_EPOCH}</td><td>8</td><td>incremented at each claim, so a lock held by a
  *       previous claimant is recognised as orphaned</td></tr>
+ *   <tr><td>{@value #SLOT_PID_NAMESPACE}</td><td>8</td><td>inode of the process's PID namespace
+ *       ({@code /proc/self/ns/pid}), 0 unknown: pid and start time can only be checked from the
+ *       same namespace</td></tr>
  *   <tr><td>{@value #SLOT_HITS}..{@value #SLOT_LOCK_RECOVERIES}</td><td>8 each</td><td>counters:
  *       hits, misses, loads, load nanoseconds, waits on other processes' loads, such waits that
  *       timed out, evictions, lock recoveries; kept when the process detaches</td></tr>
@@ -46,15 +49,15 @@ import dev.mmapkit.internal.FileHeader;
  * <table>
  *   <caption>load slot (indexed by key hash)</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
- *   <tr><td>{@value #LOAD_CLAIM}</td><td>8</td><td>hash of the key being loaded with bit 0 set; 0
- *       free</td></tr>
- *   <tr><td>{@value #LOAD_OWNER}</td><td>8</td><td>owner id of the loading process (as in the lock
- *       word), 0 until written</td></tr>
+ *   <tr><td>{@value #LOAD_CLAIM}</td><td>8</td><td>owner id of the loading process (as in the lock
+ *       word), written by the claiming CAS; 0 free</td></tr>
+ *   <tr><td>{@value #LOAD_HASH}</td><td>8</td><td>hash of the key being loaded with bit 0 set,
+ *       written after the claim; 0 until then</td></tr>
  *   <tr><td>{@value #LOAD_DONE}</td><td>4</td><td>futex word, incremented when a load ends</td></tr>
  * </table>
  *
  * <table>
- *   <caption>segment: a header, then the index, the reference bytes and the entry area</caption>
+ *   <caption>segment: a header, then the index and the entry area</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
  *   <tr><td>{@value #SEG_LOCK}</td><td>8</td><td>lock word: 0 free, else owner id: (slot + 1)
  *       &lt;&lt; 48 | (slot epoch &amp; 0xFFFF) &lt;&lt; 32 | per-process counter</td></tr>
@@ -69,11 +72,11 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #SEG_HAND}</td><td>8</td><td>CLOCK hand: next index slot to consider for
  *       eviction</td></tr>
  *   <tr><td>{@value #SEG_HEADER_SIZE}</td><td>8 × capacity</td><td>index: open addressing with
- *       linear probing; a slot is (hash &gt;&gt;&gt; 32) &lt;&lt; 32 | (entry offset / 4 + 1), 0
- *       empty</td></tr>
- *   <tr><td>after the index</td><td>capacity, rounded up to 64</td><td>CLOCK reference byte per
- *       index slot</td></tr>
- *   <tr><td>after the references</td><td>data capacity</td><td>entries, 4-byte aligned</td></tr>
+ *       linear probing; a slot is (hash &gt;&gt;&gt; 32) &lt;&lt; 32 | {@link #SLOT_REFERENCED} if
+ *       referenced since the CLOCK hand last passed | (entry offset / 4 + 1), 0 empty; readers set
+ *       the reference bit with a CAS, only when it is clear</td></tr>
+ *   <tr><td>after the index, on a cache line</td><td>data capacity</td><td>entries, 4-byte
+ *       aligned</td></tr>
  * </table>
  *
  * <table>
@@ -107,7 +110,7 @@ public final class SharedCacheDescriptor {
   public static final String KIND = "CACH";
 
   /** The format version this code reads and writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Header layout parameter indexes. */
   public static final int PARAM_FILE_SIZE = 0,
@@ -121,7 +124,8 @@ public final class SharedCacheDescriptor {
       PARAM_DATA_CAPACITY = 8,
       PARAM_SEGMENT_STRIDE = 9,
       PARAM_REVALIDATE_MILLIS = 10,
-      PARAM_COUNT = 11;
+      PARAM_FILE_MODE = 11,
+      PARAM_COUNT = 12;
 
   /** The cache line size counters are spread over. */
   public static final int CACHE_LINE = 64;
@@ -145,6 +149,7 @@ public final class SharedCacheDescriptor {
   public static final long SLOT_CLAIM = 0,
       SLOT_START_TIME = 8,
       SLOT_EPOCH = 16,
+      SLOT_PID_NAMESPACE = 24,
       SLOT_HITS = 64,
       SLOT_MISSES = 72,
       SLOT_LOADS = 80,
@@ -165,7 +170,7 @@ public final class SharedCacheDescriptor {
   public static final int LOAD_SLOT_SIZE = 64;
 
   /** Load slot fields. */
-  public static final long LOAD_CLAIM = 0, LOAD_OWNER = 8, LOAD_DONE = 16;
+  public static final long LOAD_CLAIM = 0, LOAD_HASH = 8, LOAD_DONE = 16;
 
   /** Where the first segment starts (page-aligned). */
   public static final long SEGMENTS_OFFSET = LOADS_OFFSET + (long) LOAD_SLOTS * LOAD_SLOT_SIZE;
@@ -199,8 +204,14 @@ public final class SharedCacheDescriptor {
   /** Entries are padded to a multiple of this. */
   public static final int ENTRY_ALIGNMENT = 4;
 
-  /** The largest entry area of one segment: index slots hold offset / 4 in 32 bits. */
-  public static final long MAX_DATA_CAPACITY = 4L * 0xFFFF_FFFEL;
+  /** Index slot bit 31: the entry was hit since the CLOCK hand last passed it. */
+  public static final long SLOT_REFERENCED = 1L << 31;
+
+  /** Index slot bits 0..30: entry offset / 4 + 1. */
+  public static final long SLOT_UNITS = SLOT_REFERENCED - 1;
+
+  /** The largest entry area of one segment: index slots hold offset / 4 in 31 bits. */
+  public static final long MAX_DATA_CAPACITY = 4L * (SLOT_UNITS - 1);
 
   /** The bytes an entry with these key and value lengths takes in the entry area. */
   public static long entrySize(int keyLength, int valueLength) {

@@ -68,6 +68,30 @@ class SharedCacheTest {
   }
 
   @Test
+  void lookupsOfEveryThreadAreCountedExactly() throws Exception {
+    try (SharedCache cache = open(CacheConfig.of(1 << 20, 1000))) {
+      cache.put(key(1), value(1, 0, 40));
+      Thread[] threads = new Thread[4];
+      for (int t = 0; t < threads.length; t++) {
+        threads[t] =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < 10_000; i++) {
+                        cache.get(key(1));
+                        cache.get(key(2));
+                      }
+                    });
+      }
+      for (int i = 0; i < 10_000; i++) cache.get(key(1)); // the opening thread, at the same time
+      for (Thread thread : threads) thread.join();
+      CacheStats stats = cache.stats();
+      assertEquals(50_000, stats.hits());
+      assertEquals(40_000, stats.misses());
+    }
+  }
+
+  @Test
   void manyKeysAgreeWithAHashMap() throws Exception {
     Random random = new Random(42);
     java.util.Map<Integer, byte[]> model = new java.util.HashMap<>();

@@ -3,7 +3,9 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.TestValues.key;
 import static dev.mmapkit.cache.TestValues.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -31,6 +33,29 @@ class SourceRevalidationTest {
       Files.writeString(source, "version 22");
       assertNull(cache.getValidated(key(1), source));
       assertNull(cache.get(key(1)), "the stale entry is removed");
+    }
+  }
+
+  @Test
+  void aStaleVerdictRemovesOnlyTheEntryItChecked() throws Exception {
+    Path source = Files.writeString(dir.resolve("page.tmpl"), "version 1");
+    try (SharedCache cache = open(Duration.ZERO)) {
+      SourceStamp old = SourceStamp.of(source);
+      cache.putValidated(key(1), value(1, 1, 50), old);
+      long hash = KeyHash.of(key(1));
+      Segment segment = cache.segmentForTest(key(1));
+      long[] stored = new long[6];
+      segment.getWithSource(key(1), hash, 0, stored); // what getValidated read before judging
+      // Meanwhile another process rebuilt the value from the edited file and stored it.
+      Files.writeString(source, "version 22");
+      SourceStamp fresh = SourceStamp.of(source);
+      cache.putValidated(key(1), value(1, 2, 50), fresh);
+      assertFalse(segment.removeIfUnchanged(key(1), hash, old, (int) stored[5]));
+      assertArrayEquals(value(1, 2, 50), cache.getValidated(key(1), source));
+      // The verdict on the entry that is there does remove it.
+      segment.getWithSource(key(1), hash, 0, stored);
+      assertTrue(segment.removeIfUnchanged(key(1), hash, fresh, (int) stored[5]));
+      assertNull(cache.get(key(1)));
     }
   }
 

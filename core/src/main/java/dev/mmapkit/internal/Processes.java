@@ -24,6 +24,19 @@ public final class Processes {
   }
 
   /**
+   * The inode of this process's PID namespace ({@code /proc/self/ns/pid}), or 0 where unknown. Pids
+   * and {@code /proc} answers are only meaningful between processes of the same namespace.
+   */
+  public static long currentPidNamespace() {
+    try {
+      Object inode = Files.getAttribute(Path.of("/proc/self/ns/pid"), "unix:ino");
+      return ((Number) inode).longValue();
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /**
    * The start time of {@code pid} in clock ticks since boot, or empty if it does not exist or has
    * exited (a zombie that its parent has not reaped yet).
    */

@@ -292,45 +292,76 @@ public final class CacheGroup implements BenchGroup {
   /** Hits per second of two reader processes at once against one alone. */
   private static Comparison twoProcessScaling(Path path, boolean quick) throws Exception {
     long measureMillis = quick ? 2000 : 5000;
-    double one = readers(path, 1, measureMillis);
-    double two = readers(path, 2, measureMillis);
+    double[] one = readers(path, 1, measureMillis);
+    double[] two = readers(path, 2, measureMillis);
     return Comparison.rate(
         "get-2proc-scaling",
-        two / 1e6,
-        one / 1e6,
+        two[0] / 1e6,
+        one[0] / 1e6,
         "M gets/s",
         1.8,
-        "two reader JVMs at once (sum) vs one; "
-            + Runtime.getRuntime().availableProcessors()
-            + " CPUs on this machine");
+        String.format(
+            "two reader JVMs at once (sum) vs one, warmed, counted over the same wall-clock window;"
+                + " %d CPUs on this machine; CPU time the reading threads got in the window: one"
+                + " %.2f CPUs, two %.2f CPUs (less than 1 and 2 when other work shares the"
+                + " machine)",
+            Runtime.getRuntime().availableProcessors(), one[1], two[1]));
   }
 
-  private static double readers(Path path, int count, long measureMillis) throws Exception {
+  /**
+   * Starts {@code count} reader JVMs, waits until every one is warm, then gives them all the same
+   * measurement window; returns their hits per second over it, summed, and the CPUs their reading
+   * threads got over it, summed.
+   */
+  private static double[] readers(Path path, int count, long measureMillis) throws Exception {
     List<Process> processes = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      processes.add(
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "--enable-native-access=ALL-UNNAMED",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  CacheReaderProcess.class.getName(),
-                  path.toString(),
-                  Integer.toString(ENTRIES),
-                  "3000",
-                  Long.toString(measureMillis),
-                  Integer.toString(100 + i))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start());
-    }
-    double total = 0;
-    for (Process p : processes) {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (p.waitFor() != 0 || !out.startsWith("RATE ")) {
-        throw new IllegalStateException("reader process failed: " + out);
+    try {
+      for (int i = 0; i < count; i++) {
+        processes.add(
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CacheReaderProcess.class.getName(),
+                    path.toString(),
+                    Integer.toString(ENTRIES),
+                    "3000",
+                    Integer.toString(100 + i))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
       }
-      total += Double.parseDouble(out.substring(5));
+      List<java.io.BufferedReader> outputs = new ArrayList<>();
+      for (Process p : processes) {
+        java.io.BufferedReader out =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        String line = out.readLine();
+        if (!"READY".equals(line)) {
+          throw new IllegalStateException("reader process failed before READY: " + line);
+        }
+        outputs.add(out);
+      }
+      long start = System.currentTimeMillis() + 200;
+      long end = start + measureMillis;
+      for (Process p : processes) {
+        p.getOutputStream()
+            .write(("GO " + start + " " + end + "\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+      }
+      double total = 0, cpus = 0;
+      for (int i = 0; i < processes.size(); i++) {
+        String line = outputs.get(i).readLine();
+        if (processes.get(i).waitFor() != 0 || line == null || !line.startsWith("HITS ")) {
+          throw new IllegalStateException("reader process failed: " + line);
+        }
+        String[] fields = line.split(" "); // HITS n CPU_MS m
+        total += Long.parseLong(fields[1]) / (measureMillis / 1000.0);
+        cpus += Long.parseLong(fields[3]) / (double) measureMillis;
+      }
+      return new double[] {total, cpus};
+    } finally {
+      for (Process p : processes) p.destroyForcibly();
     }
-    return total;
   }
 }
