@@ -7,10 +7,10 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.NativeAccess;
+import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * An append-only log of records in a directory of memory-mapped chunk files, appended to by many
@@ -75,6 +76,12 @@ public final class AppendLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean prepared;
   private final GroupSync groupSync;
+  private final ChunkIndex index;
+
+  /** Written into a pending record, so a reader can tell when its claimer has died. */
+  private static final long OWNER_PID = Processes.currentPid();
+
+  private static final long OWNER_START_TIME = Processes.currentStartTime();
 
   private AppendLog(
       Path dir,
@@ -94,6 +101,7 @@ public final class AppendLog implements AutoCloseable {
     this.mask = chunkSize - 1;
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.groupSync = new GroupSync(chunks, chunkSize);
+    this.index = new ChunkIndex(chunks, meta);
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -132,12 +140,7 @@ public final class AppendLog implements AutoCloseable {
           DirectoryLock.acquire(dir, () -> report[0] = new Recovery(chunks, meta).run());
       return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {
-      try {
-        chunks.close();
-        meta.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      Closing.closeAll(e, chunks, meta);
       throw e;
     }
   }
@@ -164,9 +167,9 @@ public final class AppendLog implements AutoCloseable {
     int frame = frameLength(length);
     return appendRecord(
         frame,
-        (chunk, at, position) -> {
+        (chunk, at, position, timestamp) -> {
           MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, at, length);
-          return RecordChecksum.of(position, frame, payload, offset, length);
+          return RecordChecksum.of(position, frame, timestamp, payload, offset, length);
         });
   }
 
@@ -181,38 +184,58 @@ public final class AppendLog implements AutoCloseable {
     int frame = frameLength(length);
     return appendRecord(
         frame,
-        (chunk, at, position) -> {
+        (chunk, at, position, timestamp) -> {
           MemorySegment.copy(payload, 0, chunk, at, length);
-          return RecordChecksum.of(position, frame, payload);
+          return RecordChecksum.of(position, frame, timestamp, payload);
         });
   }
 
   /** Copies a payload into its claimed place and returns the record's checksum. */
   @FunctionalInterface
   private interface PayloadWriter {
-    int write(MemorySegment chunk, long payloadOffset, long position);
+    int write(MemorySegment chunk, long payloadOffset, long position, long timestamp);
   }
 
   private long appendRecord(int frame, PayloadWriter payload) throws IOException {
-    long position = claimPosition(frame);
-    MemorySegment chunk = chunks.mapped(position >>> shift);
-    long off = position & mask;
-    try {
-      chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
-      int checksum = payload.write(chunk, off + HEADER_SIZE, position);
-      chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
-    } catch (RuntimeException | Error e) {
-      // The tail has moved past this space: readers in every process would wait at it forever, so
-      // give it up as an aborted record (which they skip) before reporting the failure.
+    int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
+    while (true) {
+      long position = claimPosition(frame);
+      MemorySegment chunk = chunks.mapped(position >>> shift);
+      long off = position & mask;
       try {
-        publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame);
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
+        markPending(chunk, off, pending);
+        long timestamp = epochNanos();
+        int checksum = payload.write(chunk, off + HEADER_SIZE, position, timestamp);
+        chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
+        chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
+      } catch (RuntimeException | Error e) {
+        // The tail has moved past this space: readers in every process would wait at it forever,
+        // so give it up as an aborted record (which they skip) before reporting the failure.
+        try {
+          publish(chunk, position, pending, LogChunkDescriptor.TYPE_ABORTED, frame);
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
       }
-      throw e;
+      if (publish(chunk, position, pending, LogChunkDescriptor.TYPE_DATA, frame)) return position;
+      // A reader judged this process dead and aborted the claim (pid namespaces?): append again.
     }
-    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
-    return position;
+  }
+
+  /**
+   * Stores the pending state with this process's id (in the checksum slot) and start time (in the
+   * timestamp slot), so that a reader stuck at the claim can tell whether its claimer still lives.
+   */
+  private static void markPending(MemorySegment chunk, long off, int pending) {
+    chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, OWNER_START_TIME);
+    chunk.set(LogMeta.LONG, off, (pending & 0xFFFF_FFFFL) | (OWNER_PID << 32));
+  }
+
+  /** The wall clock in nanoseconds since the epoch: the timestamp of a record. */
+  static long epochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /**
@@ -227,8 +250,8 @@ public final class AppendLog implements AutoCloseable {
     int frame = frameLength(length);
     long position = claimPosition(frame);
     MemorySegment chunk = chunks.mapped(position >>> shift);
-    long off = position & mask;
-    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+    markPending(
+        chunk, position & mask, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
     return new LogClaim(this, chunk, position, frame);
   }
 
@@ -282,7 +305,7 @@ public final class AppendLog implements AutoCloseable {
       if (meta.casTail(tail, position + aligned)) {
         if (padding >= 0) {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
-          publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
+          publish(chunk, padding, 0, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
         }
         if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
           sealed((position >>> shift) - 1);
@@ -292,38 +315,157 @@ public final class AppendLog implements AutoCloseable {
     }
   }
 
-  /** Stores the state word last (release), then makes it durable and wakes sleeping tailers. */
-  void publish(MemorySegment chunk, long position, int type, int frame) throws IOException {
+  /**
+   * Stores the state word last, with a compare-and-set from {@code expected} (so a reader that
+   * aborted the claim of a process it found dead is never overwritten), then makes the record
+   * durable and wakes sleeping tailers.
+   *
+   * @return {@code false} if the state was no longer {@code expected}: a reader aborted the claim
+   */
+  boolean publish(MemorySegment chunk, long position, int expected, int type, int frame)
+      throws IOException {
     long off = position & mask;
-    LogMeta.INT_HANDLE.setRelease(chunk, off, LogChunkDescriptor.state(type, frame));
+    // A volatile compare-and-set: also the full barrier that pairs with the tailer's increment of
+    // the waiter count before it sleeps (one of the two sees the other), so no separate fence.
+    if (!LogMeta.INT_HANDLE.compareAndSet(
+        chunk, off, expected, LogChunkDescriptor.state(type, frame))) {
+      return false;
+    }
     long aligned = LogChunkDescriptor.alignedLength(frame);
     switch (durability) {
       case NONE -> {}
       case WRITE_START -> chunks.file(position >>> shift).startWriteBack(off, aligned);
       case SYNC -> groupSync.sync(position, aligned);
     }
-    // Pairs with the tailer's increment before it sleeps: one of the two sees the other.
-    VarHandle.fullFence();
     if (meta.waiters() > 0 && nativeAccess.isPresent()) {
       nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
     }
+    return true;
   }
 
-  /** A reader from the first record of the log. */
-  public LogReader reader() {
-    return new LogReader(this, firstPosition());
+  /**
+   * Aborts the pending record at {@code position} if the process that claimed it has died, so that
+   * readers can go on past it; a claim whose owner is alive (or unknown) is left alone.
+   *
+   * @return whether the record is no longer pending (aborted here, or published meanwhile)
+   */
+  boolean abortIfClaimerDead(MemorySegment chunk, long position, int pending) {
+    long off = position & mask;
+    long word = chunk.get(LogMeta.LONG, off);
+    if ((int) word != pending) return true;
+    long pid = word >>> 32;
+    long startTime = chunk.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
+    int frame = LogChunkDescriptor.frameLength(pending);
+    if (pid <= 0 || frame < HEADER_SIZE || (off + frame) > chunkSize) return false;
+    if (Processes.isAlive(pid, startTime)) return false;
+    boolean aborted =
+        LogMeta.INT_HANDLE.compareAndSet(
+            chunk, off, pending, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_ABORTED, frame));
+    if (aborted) {
+      System.getLogger("dev.mmapkit.log")
+          .log(
+              System.Logger.Level.INFO,
+              dir
+                  + ": skipped the record at position "
+                  + position
+                  + " claimed by dead process "
+                  + pid);
+      if (meta.waiters() > 0 && nativeAccess.isPresent()) {
+        nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A reader from the first record of the log.
+   *
+   * @throws FileFormatException if a record on the way to numbering the first one is damaged
+   */
+  public LogReader reader() throws IOException {
+    long first = firstPosition();
+    ChunkIndex.Mark base = index.base(first >>> shift);
+    return new LogReader(this, first, base == null ? -1 : base.sequence());
   }
 
   /**
    * A reader from {@code position}, which must be a record's position (as returned by {@link
-   * #append}), the end of the log ({@link #endPosition()}), or {@link #firstPosition()}.
+   * #append}, {@link #positionOfSequence} or {@link #positionAtOrAfter}), the end of the log
+   * ({@link #endPosition()}), or {@link #firstPosition()}.
+   *
+   * <p>Cost: finds the reader's sequence number through the index, a scan of at most 1/128 of a
+   * chunk.
+   *
+   * @throws IllegalArgumentException if {@code position} is before the first record, after the end,
+   *     not a multiple of 8, or not where a record starts (checked whenever the records before it
+   *     are committed)
+   * @throws dev.mmapkit.MmapkitException if retention deleted {@code position}'s chunk meanwhile
    */
-  public LogReader tailer(long position) {
+  public LogReader tailer(long position) throws IOException {
     if (position < firstPosition()) {
       throw new IllegalArgumentException(
           "position " + position + " is before the first record (" + firstPosition() + ")");
     }
-    return new LogReader(this, position);
+    if ((position & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
+      throw new IllegalArgumentException(
+          "position " + position + " is not a record's position: records are 8-byte aligned");
+    }
+    long end = endPosition();
+    if (position > end) {
+      throw new IllegalArgumentException(
+          "position " + position + " is after the end of the log (" + end + ")");
+    }
+    long p =
+        (position & mask) < FIRST_RECORD_OFFSET
+            ? (position & ~mask) + FIRST_RECORD_OFFSET
+            : position;
+    return new LogReader(this, position, index.sequenceAt(p));
+  }
+
+  /**
+   * The position of the record numbered {@code sequence}: records (data records, not padding or
+   * aborted space) are numbered from 0 in log order, across all appenders and processes, without
+   * gaps.
+   *
+   * <p>Cost: a binary search over the chunks' index headers, one over 128 entries, then a scan of
+   * at most 1/128 of a chunk; the first seek into a part of the log not indexed yet indexes it (a
+   * pass over its record headers).
+   *
+   * @return the position, or empty if there is no such record yet (past the end, or a record before
+   *     it is still being written)
+   * @throws IllegalArgumentException if {@code sequence} is negative
+   * @throws dev.mmapkit.MmapkitException if retention deleted that record
+   * @throws FileFormatException if a record on the way is damaged
+   */
+  public OptionalLong positionOfSequence(long sequence) throws IOException {
+    long p = index.positionOfSequence(sequence);
+    return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
+  }
+
+  /**
+   * The position of the first record, in log order, whose timestamp (the appender's wall clock when
+   * it committed the record) is at or after {@code time}. Exact even if timestamps are not in log
+   * order (clocks of several processes, a clock set back): the index keeps, for each point, the
+   * latest timestamp before it. With timestamps in log order this is the usual "first record at or
+   * after {@code time}"; otherwise records after the returned one may be older than {@code time}.
+   * Only records retention kept are considered.
+   *
+   * <p>Cost: as {@link #positionOfSequence}.
+   *
+   * @return the position, or empty if no record that late is there yet
+   * @throws FileFormatException if a record on the way is damaged
+   */
+  public OptionalLong positionAtOrAfter(Instant time) throws IOException {
+    long nanos;
+    try {
+      nanos =
+          Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000_000L), time.getNano());
+    } catch (ArithmeticException e) {
+      if (time.getEpochSecond() < 0) nanos = Long.MIN_VALUE;
+      else return OptionalLong.empty();
+    }
+    long p = index.positionAtOrAfter(nanos);
+    return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
   }
 
   /**
@@ -360,7 +502,8 @@ public final class AppendLog implements AutoCloseable {
     }
     MemorySegment payload = chunk.asSlice(off + HEADER_SIZE, frame - HEADER_SIZE);
     int stored = chunk.get(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET);
-    if (stored != RecordChecksum.of(position, frame, payload)) {
+    long timestamp = chunk.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
+    if (stored != RecordChecksum.of(position, frame, timestamp, payload)) {
       throw new FileFormatException(
           chunks.path(position >>> shift),
           "record at position " + position + " fails its checksum: corrupted, or not a record");
@@ -391,8 +534,14 @@ public final class AppendLog implements AutoCloseable {
    */
   public int deleteBefore(long position) throws IOException {
     if (position <= firstPosition()) return 0;
-    long index = Math.min(position, meta.tail()) >>> shift;
-    long first = meta.raiseFirstChunk(index);
+    long keep = Math.min(position, meta.tail()) >>> shift;
+    // The first kept chunk must know its records' sequence numbers before the chunks that count
+    // them go: stop at the last chunk whose base is known (records still being written before).
+    long current = meta.firstChunk();
+    while (keep > current && index.base(keep) == null) keep--;
+    if (keep <= current) return 0;
+    chunks.file(keep).force(0, FIRST_RECORD_OFFSET);
+    long first = meta.raiseFirstChunk(keep);
     chunks.unmapBelow(first);
     int deleted = 0;
     for (long i : chunks.existingIndices()) {
@@ -433,13 +582,22 @@ public final class AppendLog implements AutoCloseable {
    * moved, so it must not throw: a chunk it cannot stamp (deleted by retention, or owned by another
    * user) keeps its own time, and {@link #deleteOlderThan} may keep it longer.
    */
-  private void sealed(long index) {
+  private void sealed(long sealedChunk) {
     try {
-      Files.setLastModifiedTime(chunks.path(index), FileTime.from(Instant.now()));
+      Files.setLastModifiedTime(chunks.path(sealedChunk), FileTime.from(Instant.now()));
     } catch (IOException e) {
       System.getLogger("dev.mmapkit.log")
-          .log(System.Logger.Level.DEBUG, "cannot stamp sealed chunk " + index + ": " + e);
+          .log(System.Logger.Level.DEBUG, "cannot stamp sealed chunk " + sealedChunk + ": " + e);
     }
+    chunks.inBackground(
+        () -> {
+          try {
+            index.base(sealedChunk + 1);
+          } catch (IOException | RuntimeException e) {
+            System.getLogger("dev.mmapkit.log")
+                .log(System.Logger.Level.DEBUG, "indexing chunk " + sealedChunk + " failed", e);
+          }
+        });
   }
 
   /**
@@ -493,6 +651,10 @@ public final class AppendLog implements AutoCloseable {
     return meta;
   }
 
+  ChunkIndex index() {
+    return index;
+  }
+
   Optional<NativeAccess> nativeAccess() {
     return nativeAccess;
   }
@@ -505,12 +667,7 @@ public final class AppendLog implements AutoCloseable {
   public void close() throws IOException {
     if (closed) return;
     closed = true;
-    try {
-      chunks.close();
-      meta.close();
-    } finally {
-      lock.release();
-    }
+    Closing.closeAll(chunks, meta, lock::release);
   }
 
   @Override

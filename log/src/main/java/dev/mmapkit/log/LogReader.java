@@ -5,6 +5,7 @@ import static dev.mmapkit.log.LogChunkDescriptor.FIRST_RECORD_OFFSET;
 import dev.mmapkit.FileFormatException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,23 +22,65 @@ public final class LogReader {
   /** The longest single sleep, so that a reader never depends on a wake-up alone. */
   private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+  /**
+   * How long a reader waits at a claimed, uncommitted record before it checks whether the claimer
+   * is still alive (and again after each such period).
+   */
+  static final long DEAD_CLAIM_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final AppendLog log;
   private final long chunkSize;
   private final long mask;
   private final int shift;
   private long position;
 
-  LogReader(AppendLog log, long position) {
+  /** The sequence number of the next data record, or -1 while not known. */
+  private long nextSequence;
+
+  private long sequence = -1;
+  private long timestamp;
+
+  /** The position this reader has been stuck at, at a pending record, and since when. */
+  private long stuckAt = -1;
+
+  private long stuckSince;
+
+  LogReader(AppendLog log, long position, long nextSequence) {
     this.log = log;
     this.chunkSize = log.chunkSize();
     this.mask = chunkSize - 1;
     this.shift = Long.numberOfTrailingZeros(chunkSize);
     this.position = position;
+    this.nextSequence = nextSequence;
   }
 
   /** The position of the next record this reader will hand out (or of the space before it). */
   public long position() {
     return position;
+  }
+
+  /**
+   * The sequence number of the record last handed to a handler (valid during the handler's call and
+   * after it): records are numbered from 0 in log order, across all appenders, without gaps. -1
+   * before the first record, or if the reader started at a position whose number could not be
+   * determined yet because an earlier record was still being written (then it is determined again
+   * at the next record).
+   */
+  public long sequence() {
+    return sequence;
+  }
+
+  /**
+   * The timestamp of the record last handed to a handler: the appender's wall clock when it
+   * committed it, in nanoseconds since the epoch; 0 before the first record.
+   */
+  public long timestampNanos() {
+    return timestamp;
+  }
+
+  /** {@link #timestampNanos()} as an {@link Instant}. */
+  public Instant timestamp() {
+    return Instant.ofEpochSecond(0, timestamp);
   }
 
   /**
@@ -67,15 +110,28 @@ public final class LogReader {
       long off = p & mask;
       int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, off);
       int type = LogChunkDescriptor.type(state);
-      if (state == 0 || type == LogChunkDescriptor.TYPE_PENDING) break;
+      if (state == 0) break;
+      if (type == LogChunkDescriptor.TYPE_PENDING) {
+        if (stuckAtDeadClaim(chunk, p, state)) continue;
+        break;
+      }
+      int frame = LogChunkDescriptor.frameLength(state);
       if (type == LogChunkDescriptor.TYPE_PADDING) {
+        if (off + frame != chunkSize) {
+          throw new FileFormatException(
+              log.chunks().path(p >>> shift),
+              "padding at position " + p + " of " + frame + " bytes does not end the chunk");
+        }
         position = (p & ~mask) + chunkSize;
         continue;
       }
-      int frame = LogChunkDescriptor.frameLength(state);
       if (type == LogChunkDescriptor.TYPE_DATA) {
         MemorySegment payload = log.checkedPayload(chunk, p, state);
+        if (nextSequence < 0) nextSequence = log.index().sequenceAt(p);
+        sequence = nextSequence;
+        timestamp = chunk.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
         handler.onRecord(p, payload);
+        if (nextSequence >= 0) nextSequence++;
         count++;
       } else if (frame < LogChunkDescriptor.HEADER_SIZE || off + frame > chunkSize) {
         throw new FileFormatException(
@@ -106,8 +162,10 @@ public final class LogReader {
       long remaining = deadline - System.nanoTime();
       long p = normalized(position);
       MemorySegment chunk = log.chunks().forRead(p >>> shift);
-      if (chunk != null && isPublished((int) LogMeta.INT_HANDLE.getAcquire(chunk, p & mask))) {
-        return true;
+      if (chunk != null) {
+        int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, p & mask);
+        if (isPublished(state)) return true;
+        if (state != 0 && stuckAtDeadClaim(chunk, p, state)) return true;
       }
       if (remaining <= 0) return false;
       long sleep = Math.min(remaining, MAX_SLEEP_NANOS);
@@ -134,6 +192,23 @@ public final class LogReader {
     if (chunk == null) return 0;
     int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, p & mask);
     return isPublished(state) ? state : 0;
+  }
+
+  /**
+   * Called while the record at {@code p} is pending: once the reader has waited there for {@link
+   * #DEAD_CLAIM_CHECK_NANOS}, checks whether the claimer still lives and, if not, aborts the claim
+   * so that readers go on. Returns whether the record is no longer pending.
+   */
+  private boolean stuckAtDeadClaim(MemorySegment chunk, long p, int pending) {
+    long now = System.nanoTime();
+    if (stuckAt != p) {
+      stuckAt = p;
+      stuckSince = now;
+      return false;
+    }
+    if (now - stuckSince < DEAD_CLAIM_CHECK_NANOS) return false;
+    stuckSince = now;
+    return log.abortIfClaimerDead(chunk, p, pending);
   }
 
   private static boolean isPublished(int state) {

@@ -47,7 +47,7 @@ class RecoveryTest {
       assertTrue(r.ran());
       assertEquals(2, r.records());
       assertEquals(pending, r.end());
-      assertEquals(pending + 512, r.claimedTail());
+      assertEquals(pending + 520, r.claimedTail());
       assertTrue(r.cutReason().contains("never committed"), r.cutReason());
       assertTrue(r.cutBytes() > 0, r.toString());
       assertEquals(List.of(a, b), positions(log));
@@ -76,9 +76,9 @@ class RecoveryTest {
       assertEquals(3, r.records(), r.toString());
       assertEquals(2, r.skipped().size(), r.toString());
       assertEquals(
-          new RecoveryReport.Skipped(hole, 112, r.skipped().get(0).reason()), r.skipped().get(0));
+          new RecoveryReport.Skipped(hole, 120, r.skipped().get(0).reason()), r.skipped().get(0));
       assertEquals(zeroHole, r.skipped().get(1).position());
-      assertEquals(32, r.skipped().get(1).length());
+      assertEquals(40, r.skipped().get(1).length());
       assertEquals("", r.cutReason());
       assertEquals(List.of(a, c, e), positions(log));
     }
@@ -93,7 +93,7 @@ class RecoveryTest {
       b = log.append(new byte[40_000]); // goes to chunk 1, padding written after the claim
     }
     // the padding's writer died too: nothing marks the end of chunk 0
-    Tamper.putInt(chunk(0), 4096 + 40_008 + 10_008, 0);
+    Tamper.putInt(chunk(0), 4096 + 40_016 + 10_016, 0);
     try (AppendLog log = AppendLog.open(dir, CONFIG)) {
       assertEquals(List.of(a, b), positions(log));
       assertEquals(1, log.recoveryReport().skipped().size(), log.recoveryReport().toString());
