@@ -205,4 +205,71 @@ class RecoveryTest {
       assertEquals(1, log.recoveryReport().records());
     }
   }
+
+  @Test
+  void trailingChunksThatWereOnlyReservedAreDroppedAfterAPowerLoss() throws Exception {
+    long a;
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      a = log.append(new byte[100]);
+    }
+    // prepared ahead, linked in, but neither header nor data reached the disk
+    for (int i = 1; i <= 2; i++) Files.write(chunk(i), new byte[(int) SMALL]);
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      RecoveryReport r = log.recoveryReport();
+      assertEquals(List.of(2L, 1L), r.droppedChunks(), r.toString());
+      assertTrue(r.repaired());
+      assertFalse(Files.exists(chunk(2)));
+      assertEquals(List.of(a), positions(log));
+      for (int i = 0; i < 3; i++) log.append(new byte[40_000]); // chunks 1, 2 made again
+      assertEquals(4, positions(log).size());
+    }
+  }
+
+  @Test
+  void aZeroHeaderInTheMiddleIsStillAnError() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      for (int i = 0; i < 3; i++) log.append(new byte[40_000]);
+    }
+    Files.write(chunk(1), new byte[(int) SMALL]);
+    var e = assertThrows(FileFormatException.class, () -> AppendLog.open(dir, CONFIG));
+    assertTrue(e.getMessage().contains(chunk(1).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("not an mmapkit file"), e.getMessage());
+  }
+
+  @Test
+  void aVersionOneChunkGetsAClearVersionError() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      log.append(new byte[1]);
+    }
+    // rewrite the header as an older mmapkit would have (version 1), with a valid checksum
+    try (var file =
+        dev.mmapkit.MappedFile.open(
+            chunk(0), dev.mmapkit.MappingOptions.readWrite().withChunkSize(SMALL))) {
+      dev.mmapkit.internal.FileHeader h =
+          dev.mmapkit.internal.FileHeader.readFrom(
+              file.chunk(0), chunk(0), LogChunkDescriptor.KIND, LogChunkDescriptor.VERSION);
+      new dev.mmapkit.internal.FileHeader(
+              h.kind(), 1, h.createdMillis(), h.creatorPid(), h.parameters())
+          .writeTo(file.chunk(0));
+    }
+    var e = assertThrows(FileFormatException.class, () -> AppendLog.open(dir, CONFIG));
+    assertTrue(e.getMessage().contains("format version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("reads version 2"), e.getMessage());
+  }
+
+  @Test
+  void paddingThatDoesNotEndTheChunkIsAnErrorForReaders() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      long a = log.append(new byte[64]);
+      long b = log.append(new byte[64]);
+      log.chunks()
+          .mapped(0)
+          .set(LogMeta.INT, b, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PADDING, 80));
+      List<Long> seen = new ArrayList<>();
+      var e =
+          assertThrows(FileFormatException.class, () -> log.reader().poll((p, s) -> seen.add(p)));
+      assertTrue(e.getMessage().contains("does not end the chunk"), e.getMessage());
+      assertEquals(List.of(a), seen);
+    }
+  }
 }
