@@ -165,12 +165,7 @@ public final class AppendLog implements AutoCloseable {
   public long append(byte[] payload, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, payload.length);
     int frame = frameLength(length);
-    return appendRecord(
-        frame,
-        (chunk, at, position, timestamp) -> {
-          MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, at, length);
-          return RecordChecksum.of(position, frame, timestamp, payload, offset, length);
-        });
+    return appendRecord(frame, payload, offset, null);
   }
 
   /**
@@ -182,21 +177,16 @@ public final class AppendLog implements AutoCloseable {
     if (payload.byteSize() > maxPayload) throw tooLarge(payload.byteSize());
     int length = (int) payload.byteSize();
     int frame = frameLength(length);
-    return appendRecord(
-        frame,
-        (chunk, at, position, timestamp) -> {
-          MemorySegment.copy(payload, 0, chunk, at, length);
-          return RecordChecksum.of(position, frame, timestamp, payload);
-        });
+    return appendRecord(frame, null, 0, payload);
   }
 
-  /** Copies a payload into its claimed place and returns the record's checksum. */
-  @FunctionalInterface
-  private interface PayloadWriter {
-    int write(MemorySegment chunk, long payloadOffset, long position, long timestamp);
-  }
-
-  private long appendRecord(int frame, PayloadWriter payload) throws IOException {
+  /**
+   * Appends a record of {@code frame} bytes whose payload is {@code array[offset...]} or, if {@code
+   * array} is null, {@code segment} (two arguments rather than a lambda: no allocation per append).
+   */
+  private long appendRecord(int frame, byte[] array, int offset, MemorySegment segment)
+      throws IOException {
+    int length = frame - HEADER_SIZE;
     int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
     while (true) {
       long position = claimPosition(frame);
@@ -205,7 +195,15 @@ public final class AppendLog implements AutoCloseable {
       try {
         markPending(chunk, off, pending);
         long timestamp = epochNanos();
-        int checksum = payload.write(chunk, off + HEADER_SIZE, position, timestamp);
+        int checksum;
+        if (array != null) {
+          MemorySegment.copy(
+              array, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
+          checksum = RecordChecksum.of(position, frame, timestamp, array, offset, length);
+        } else {
+          MemorySegment.copy(segment, 0, chunk, off + HEADER_SIZE, length);
+          checksum = RecordChecksum.of(position, frame, timestamp, segment);
+        }
         chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
         chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
       } catch (RuntimeException | Error e) {
