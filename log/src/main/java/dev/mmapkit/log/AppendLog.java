@@ -49,9 +49,20 @@ import java.util.OptionalLong;
  * checks every chunk header and record, cuts the log after the last whole record, and reports what
  * it found in {@link #recoveryReport()}.
  *
- * <p><b>NOTE</b>: while processes have the log open, an appender that dies between claiming and
- * committing leaves a hole that readers wait at; the hole is repaired (skipped) by the next
- * recovery, when every process has closed the log.
+ * <p>While processes have the log open, an appender that dies between claiming and committing
+ * leaves a pending record naming its process; a reader that waits there for {@code 100 ms} finds
+ * the process dead and aborts the record, so readers go on.
+ *
+ * <p><b>NOTE</b>: an appender that dies in the few instructions between moving the tail and marking
+ * its record pending leaves a hole that names no owner: readers wait at it until the next recovery,
+ * when every process has closed the log.
+ *
+ * <h2>Sequence numbers and seeking</h2>
+ *
+ * Data records are numbered from 0 in log order without gaps ({@link LogReader#sequence()}) and
+ * carry the time they were committed ({@link LogReader#timestamp()}). {@link #positionOfSequence}
+ * and {@link #positionAtOrAfter} find a record through a sparse index in each chunk's header page,
+ * which appends never touch (see {@link LogChunkDescriptor}).
  *
  * <h2>Threads</h2>
  *
