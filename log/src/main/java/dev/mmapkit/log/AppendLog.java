@@ -11,6 +11,7 @@ import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -89,10 +90,14 @@ public final class AppendLog implements AutoCloseable {
   private final GroupSync groupSync;
   private final ChunkIndex index;
 
-  /** Written into a pending record, so a reader can tell when its claimer has died. */
-  private static final long OWNER_PID = Processes.currentPid();
+  /**
+   * Written into a pending record, so a reader can tell when its claimer has died; 0 (no owner) if
+   * this process is not in the pid namespace readers judge claims in.
+   */
+  private final long ownerPid;
 
-  private static final long OWNER_START_TIME = Processes.currentStartTime();
+  /** Whether this process may judge other processes' claims by their pids. */
+  private final boolean judgesClaims;
 
   private AppendLog(
       Path dir,
@@ -113,6 +118,9 @@ public final class AppendLog implements AutoCloseable {
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.groupSync = new GroupSync(chunks, chunkSize);
     this.index = new ChunkIndex(chunks, meta);
+    long namespace = LogMeta.currentPidNamespace();
+    this.judgesClaims = namespace != 0 && namespace == meta.pidNamespace();
+    this.ownerPid = judgesClaims ? Processes.currentPid() : 0;
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -148,7 +156,12 @@ public final class AppendLog implements AutoCloseable {
     try {
       RecoveryReport[] report = {RecoveryReport.notRun()};
       DirectoryLock lock =
-          DirectoryLock.acquire(dir, () -> report[0] = new Recovery(chunks, meta).run());
+          DirectoryLock.acquire(
+              dir,
+              () -> {
+                report[0] = new Recovery(chunks, meta).run();
+                meta.setPidNamespace(LogMeta.currentPidNamespace());
+              });
       return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {
       Closing.closeAll(e, chunks, meta);
@@ -198,53 +211,48 @@ public final class AppendLog implements AutoCloseable {
   private long appendRecord(int frame, byte[] array, int offset, MemorySegment segment)
       throws IOException {
     int length = frame - HEADER_SIZE;
-    int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
-    while (true) {
-      long position = claimPosition(frame);
-      MemorySegment chunk = chunks.mapped(position >>> shift);
-      long off = position & mask;
-      try {
-        markPending(chunk, off, pending);
-        long timestamp = epochNanos();
-        int checksum;
-        if (array != null) {
-          MemorySegment.copy(
-              array, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
-          checksum = RecordChecksum.of(position, frame, timestamp, array, offset, length);
-        } else {
-          MemorySegment.copy(segment, 0, chunk, off + HEADER_SIZE, length);
-          checksum = RecordChecksum.of(position, frame, timestamp, segment);
-        }
-        chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
-        chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
-      } catch (RuntimeException | Error e) {
-        // The tail has moved past this space: readers in every process would wait at it forever,
-        // so give it up as an aborted record (which they skip) before reporting the failure.
-        try {
-          publish(chunk, position, pending, LogChunkDescriptor.TYPE_ABORTED, frame);
-        } catch (IOException | RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
+    long position = claimPosition(frame);
+    MemorySegment chunk = chunks.mapped(position >>> shift);
+    long off = position & mask;
+    int checksum;
+    try {
+      markPending(chunk, off, frame);
+      long timestamp = epochNanos();
+      if (array != null) {
+        MemorySegment.copy(array, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
+        checksum = RecordChecksum.of(position, frame, timestamp, array, offset, length);
+      } else {
+        MemorySegment.copy(segment, 0, chunk, off + HEADER_SIZE, length);
+        checksum = RecordChecksum.of(position, frame, timestamp, segment);
       }
-      if (publish(chunk, position, pending, LogChunkDescriptor.TYPE_DATA, frame)) return position;
-      // A reader judged this process dead and aborted the claim (pid namespaces?): append again.
+      chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
+    } catch (RuntimeException | Error e) {
+      // The tail has moved past this space: readers in every process would wait at it forever,
+      // so give it up as an aborted record (which they skip) before reporting the failure.
+      try {
+        publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
+    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame, checksum);
+    return position;
   }
 
   /**
-   * Stores the pending state with this process's id (in the checksum slot) and start time (in the
-   * timestamp slot), so that a reader stuck at the claim can tell whether its claimer still lives.
+   * Stores the pending state and this process's id (in the checksum slot) in one 8-byte store, so
+   * that a reader stuck at the claim reads both together and can tell whether the claimer lives.
+   * Nothing else writes that word until {@link #publish} replaces both, also in one store.
    */
-  private static void markPending(MemorySegment chunk, long off, int pending) {
-    chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, OWNER_START_TIME);
-    chunk.set(LogMeta.LONG, off, (pending & 0xFFFF_FFFFL) | (OWNER_PID << 32));
+  void markPending(MemorySegment chunk, long off, int frame) {
+    int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
+    chunk.set(LogMeta.LONG, off, (pending & 0xFFFF_FFFFL) | (ownerPid << 32));
   }
 
   /** The wall clock in nanoseconds since the epoch: the timestamp of a record. */
   static long epochNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return RecordClock.epochNanos();
   }
 
   /**
@@ -259,8 +267,7 @@ public final class AppendLog implements AutoCloseable {
     int frame = frameLength(length);
     long position = claimPosition(frame);
     MemorySegment chunk = chunks.mapped(position >>> shift);
-    markPending(
-        chunk, position & mask, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
+    markPending(chunk, position & mask, frame);
     return new LogClaim(this, chunk, position, frame);
   }
 
@@ -314,7 +321,7 @@ public final class AppendLog implements AutoCloseable {
       if (meta.casTail(tail, position + aligned)) {
         if (padding >= 0) {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
-          publish(chunk, padding, 0, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
+          publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
         }
         if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
           sealed((position >>> shift) - 1);
@@ -325,31 +332,26 @@ public final class AppendLog implements AutoCloseable {
   }
 
   /**
-   * Stores the state word last, with a compare-and-set from {@code expected} (so a reader that
-   * aborted the claim of a process it found dead is never overwritten), then makes the record
-   * durable and wakes sleeping tailers.
-   *
-   * @return {@code false} if the state was no longer {@code expected}: a reader aborted the claim
+   * Stores the state word and the checksum last, together in one 8-byte release store, then makes
+   * the record durable and wakes sleeping tailers.
    */
-  boolean publish(MemorySegment chunk, long position, int expected, int type, int frame)
+  void publish(MemorySegment chunk, long position, int type, int frame, int checksum)
       throws IOException {
     long off = position & mask;
-    // A volatile compare-and-set: also the full barrier that pairs with the tailer's increment of
-    // the waiter count before it sleeps (one of the two sees the other), so no separate fence.
-    if (!LogMeta.INT_HANDLE.compareAndSet(
-        chunk, off, expected, LogChunkDescriptor.state(type, frame))) {
-      return false;
-    }
+    long word = (LogChunkDescriptor.state(type, frame) & 0xFFFF_FFFFL) | ((long) checksum << 32);
+    LogMeta.LONG_HANDLE.setRelease(chunk, off, word);
     long aligned = LogChunkDescriptor.alignedLength(frame);
     switch (durability) {
       case NONE -> {}
       case WRITE_START -> chunks.file(position >>> shift).startWriteBack(off, aligned);
       case SYNC -> groupSync.sync(position, aligned);
     }
+    // Pairs with the tailer's increment of the waiter count before it sleeps: one of the two sees
+    // the other. (A fence costs a fifth of what a compare-and-set on the state word did here.)
+    VarHandle.fullFence();
     if (meta.waiters() > 0 && nativeAccess.isPresent()) {
       nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
     }
-    return true;
   }
 
   /**
@@ -359,14 +361,15 @@ public final class AppendLog implements AutoCloseable {
    * @return whether the record is no longer pending (aborted here, or published meanwhile)
    */
   boolean abortIfClaimerDead(MemorySegment chunk, long position, int pending) {
+    if (!judgesClaims) return false;
     long off = position & mask;
-    long word = chunk.get(LogMeta.LONG, off);
+    long word = (long) LogMeta.LONG_HANDLE.getVolatile(chunk, off);
     if ((int) word != pending) return true;
     long pid = word >>> 32;
-    long startTime = chunk.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
     int frame = LogChunkDescriptor.frameLength(pending);
     if (pid <= 0 || frame < HEADER_SIZE || (off + frame) > chunkSize) return false;
-    if (Processes.isAlive(pid, startTime)) return false;
+    // By pid alone: a reused pid keeps the claim waiting (safe), it never aborts a live one.
+    if (Processes.isAlive(pid, 0)) return false;
     boolean aborted =
         LogMeta.INT_HANDLE.compareAndSet(
             chunk, off, pending, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_ABORTED, frame));

@@ -52,10 +52,10 @@ import dev.mmapkit.internal.FileHeader;
  *       (header + payload, unaligned) in bits 0–29; 0 while nothing has been written</td></tr>
  *   <tr><td>{@link #CHECKSUM_OFFSET}</td><td>4</td><td>CRC32C of the payload, mixed with the
  *       record's position, frame length and timestamp (see {@code RecordChecksum}); while the
- *       record is pending: the claimer's process id</td></tr>
+ *       record is pending: the claimer's process id (0 if unknown), stored together with the state
+ *       word in one 8-byte store, and replaced together with it when the record is published</td></tr>
  *   <tr><td>{@link #TIMESTAMP_OFFSET}</td><td>8</td><td>when the record was committed, epoch
- *       nanoseconds by the appender's wall clock; while pending: the claimer's process start
- *       time</td></tr>
+ *       nanoseconds by the appender's wall clock</td></tr>
  *   <tr><td>{@link #HEADER_SIZE}</td><td>n</td><td>payload</td></tr>
  *   <tr><td>16 + n</td><td>0–7</td><td>zero padding to the next multiple of 8</td></tr>
  * </table>

@@ -1,6 +1,5 @@
 package dev.mmapkit.log;
 
-import dev.mmapkit.MmapkitException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
@@ -38,23 +37,13 @@ public final class LogClaim {
    * log's {@link Durability} mode asks.
    *
    * @throws IllegalStateException if already committed or aborted
-   * @throws MmapkitException if a reader aborted the claim because it judged this process dead
-   *     (only possible when the log is shared across pid namespaces); the record is not in the log
    */
   public void commit() throws IOException {
     finish();
     long timestamp = AppendLog.epochNanos();
     int checksum = RecordChecksum.of(position, frame, timestamp, payload());
     chunk.set(LogMeta.LONG, offset() + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
-    chunk.set(LogMeta.INT, offset() + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
-    if (!log.publish(chunk, position, pending(), LogChunkDescriptor.TYPE_DATA, frame)) {
-      throw new MmapkitException(
-          log.directory(),
-          "the claim at position "
-              + position
-              + " was aborted by a reader that judged this process dead (are the processes in"
-              + " different pid namespaces?); the record was not appended");
-    }
+    log.publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame, checksum);
   }
 
   /**
@@ -64,11 +53,7 @@ public final class LogClaim {
    */
   public void abort() throws IOException {
     finish();
-    log.publish(chunk, position, pending(), LogChunkDescriptor.TYPE_ABORTED, frame);
-  }
-
-  private int pending() {
-    return LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
+    log.publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
   }
 
   private void finish() {

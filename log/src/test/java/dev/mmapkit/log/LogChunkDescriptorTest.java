@@ -33,6 +33,7 @@ class LogChunkDescriptorTest {
     assertEquals(4096, LogMetaDescriptor.TAIL_OFFSET);
     assertEquals(4096 + 128, LogMetaDescriptor.WAITERS_OFFSET);
     assertEquals(4096 + 256, LogMetaDescriptor.FIRST_CHUNK_OFFSET);
+    assertEquals(4096 + 384, LogMetaDescriptor.PID_NAMESPACE_OFFSET);
     assertEquals(8192, LogMetaDescriptor.FILE_SIZE);
   }
 
