@@ -64,4 +64,30 @@ class DeadClaimTest {
       }
     }
   }
+
+  @Test
+  void aProcessInAnotherPidNamespaceNamesNoOwnerAndJudgesNoClaim() throws Exception {
+    try (AppendLog here = AppendLog.open(dir, new LogConfig(SMALL, Durability.NONE))) {
+      LogClaim mine = here.claim(8);
+      assertEquals(
+          ProcessHandle.current().pid(),
+          here.chunks().mapped(0).get(LogMeta.INT, mine.position() + 4),
+          "the claimer's pid is in the pending record");
+      here.meta().setPidNamespace(here.meta().pidNamespace() + 1); // as if recovered elsewhere
+      try (AppendLog elsewhere = AppendLog.open(dir, new LogConfig(SMALL, Durability.NONE))) {
+        LogClaim theirs = elsewhere.claim(8);
+        assertEquals(0, elsewhere.chunks().mapped(0).get(LogMeta.INT, theirs.position() + 4));
+        int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, 24);
+        // a claim naming a pid that does not exist is not judged from another namespace
+        elsewhere.chunks().mapped(0).set(LogMeta.INT, theirs.position() + 4, Integer.MAX_VALUE);
+        assertEquals(
+            false,
+            elsewhere.abortIfClaimerDead(elsewhere.chunks().mapped(0), theirs.position(), pending));
+        assertEquals(
+            true, here.abortIfClaimerDead(here.chunks().mapped(0), theirs.position(), pending));
+        theirs.abort();
+      }
+      mine.commit();
+    }
+  }
 }
