@@ -100,7 +100,7 @@ final class Recovery {
                 : p + LogChunkDescriptor.alignedLength(LogChunkDescriptor.frameLength(state));
         continue;
       }
-      long next = nextWholeRecord(p + LogChunkDescriptor.ALIGNMENT);
+      long next = nextWholeRecord(p + HEADER_SIZE); // a record is at least a header long
       if (next < 0) {
         if (state != 0 || p < claimed) cutReason = "at position " + p + ": " + problem;
         break;
