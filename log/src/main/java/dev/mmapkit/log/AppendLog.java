@@ -216,7 +216,6 @@ public final class AppendLog implements AutoCloseable {
     long off = position & mask;
     int checksum;
     try {
-      markPending(chunk, off, frame);
       long timestamp = epochNanos();
       if (array != null) {
         MemorySegment.copy(array, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
@@ -245,7 +244,7 @@ public final class AppendLog implements AutoCloseable {
    * that a reader stuck at the claim reads both together and can tell whether the claimer lives.
    * Nothing else writes that word until {@link #publish} replaces both, also in one store.
    */
-  void markPending(MemorySegment chunk, long off, int frame) {
+  private void markPending(MemorySegment chunk, long off, int frame) {
     int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
     chunk.set(LogMeta.LONG, off, (pending & 0xFFFF_FFFFL) | (ownerPid << 32));
   }
@@ -266,9 +265,7 @@ public final class AppendLog implements AutoCloseable {
   public LogClaim claim(int length) throws IOException {
     int frame = frameLength(length);
     long position = claimPosition(frame);
-    MemorySegment chunk = chunks.mapped(position >>> shift);
-    markPending(chunk, position & mask, frame);
-    return new LogClaim(this, chunk, position, frame);
+    return new LogClaim(this, chunks.mapped(position >>> shift), position, frame);
   }
 
   /** The largest payload one record can hold: the chunk size less the chunk and record headers. */
@@ -292,11 +289,11 @@ public final class AppendLog implements AutoCloseable {
   }
 
   /**
-   * Moves the shared tail past a record of {@code frame} bytes and returns the record's position,
-   * with its chunk mapped. A record that does not fit in the current chunk goes to the start of the
-   * next, and its claimer fills the rest of the current chunk with a padding record. The chunk is
-   * mapped (created, if need be) before the tail moves, so a full disk fails the append without
-   * claiming anything.
+   * Moves the shared tail past a record of {@code frame} bytes, marks the record pending and
+   * returns its position, with its chunk mapped. A record that does not fit in the current chunk
+   * goes to the start of the next, and its claimer fills the rest of the current chunk with a
+   * padding record. The chunk is mapped (created, if need be) before the tail moves, so a full disk
+   * fails the append without claiming anything.
    */
   private long claimPosition(int frame) throws IOException {
     if (closed) throw new IllegalStateException("log " + dir + " is closed");
@@ -316,9 +313,12 @@ public final class AppendLog implements AutoCloseable {
         padding = tail;
         position = chunkStart + chunkSize + FIRST_RECORD_OFFSET;
       }
-      chunks.forWrite(position >>> shift);
+      MemorySegment target = chunks.forWrite(position >>> shift);
       if (padding >= 0) chunks.forWrite(padding >>> shift);
       if (meta.casTail(tail, position + aligned)) {
+        // First thing after the claim, so that the window in which a dying appender leaves a hole
+        // that names no owner is as short as it can be.
+        markPending(target, position & mask, frame);
         if (padding >= 0) {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
           publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
