@@ -321,7 +321,18 @@ public final class AppendLog implements AutoCloseable {
         markPending(target, position & mask, frame);
         if (padding >= 0) {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
-          publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
+          try {
+            publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
+          } catch (IOException | RuntimeException e) {
+            // e.g. the SYNC of the padding failed: give up the claimed record too, so readers
+            // do not wait at it for as long as this process lives.
+            try {
+              publish(target, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
+            } catch (IOException | RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            throw e;
+          }
         }
         if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
           sealed((position >>> shift) - 1);
