@@ -7,8 +7,12 @@ package dev.mmapkit.log;
  *     LogChunkDescriptor#MIN_CHUNK_SIZE} and {@link LogChunkDescriptor#MAX_CHUNK_SIZE}; used when
  *     the log is created, and checked against the log's own when it is opened
  * @param durability what an append does about the disk before it returns
+ * @param exclusiveAppender whether this handle is the log's only appender: it takes a writer lock
+ *     on open (failing if any other handle, in this process or another, appends, and making their
+ *     appends fail while it is open) and moves the shared tail with plain stores instead of a
+ *     compare-and-set; its appends must then come from one thread (the first that appends)
  */
-public record LogConfig(long chunkSize, Durability durability) {
+public record LogConfig(long chunkSize, Durability durability, boolean exclusiveAppender) {
   /** The default chunk size: 64 MiB. */
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
 
@@ -30,18 +34,28 @@ public record LogConfig(long chunkSize, Durability durability) {
     if (durability == null) throw new IllegalArgumentException("durability is null");
   }
 
-  /** 64 MiB chunks, {@link Durability#NONE}. */
+  /** A configuration for a shared (not exclusive) appender. */
+  public LogConfig(long chunkSize, Durability durability) {
+    this(chunkSize, durability, false);
+  }
+
+  /** 64 MiB chunks, {@link Durability#NONE}, shared appending. */
   public static LogConfig defaults() {
     return new LogConfig(DEFAULT_CHUNK_SIZE, Durability.NONE);
   }
 
   /** This configuration with another chunk size. */
   public LogConfig withChunkSize(long chunkSize) {
-    return new LogConfig(chunkSize, durability);
+    return new LogConfig(chunkSize, durability, exclusiveAppender);
   }
 
   /** This configuration with another durability mode. */
   public LogConfig withDurability(Durability durability) {
-    return new LogConfig(chunkSize, durability);
+    return new LogConfig(chunkSize, durability, exclusiveAppender);
+  }
+
+  /** This configuration as the log's exclusive appender, or not; see {@link #exclusiveAppender}. */
+  public LogConfig withExclusiveAppender(boolean exclusiveAppender) {
+    return new LogConfig(chunkSize, durability, exclusiveAppender);
   }
 }
