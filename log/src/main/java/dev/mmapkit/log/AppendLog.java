@@ -99,27 +99,14 @@ public final class AppendLog implements AutoCloseable {
   /** Whether this process may judge other processes' claims by their pids. */
   private final boolean judgesClaims;
 
-  /** This handle's share of the writer lock, once it appends (exclusive: from open on). */
-  private volatile WriterLock writerLock;
-
-  private final boolean exclusive;
-
-  /** Exclusive mode: the tail as this handle last stored it, and the one thread that appends. */
-  private long exclusiveTail;
-
-  private Thread exclusiveThread;
-
   private AppendLog(
       Path dir,
       LogMeta meta,
       ChunkFiles chunks,
       DirectoryLock lock,
       RecoveryReport recovery,
-      Durability durability,
-      WriterLock exclusiveLock) {
+      Durability durability) {
     this.dir = dir;
-    this.exclusive = exclusiveLock != null;
-    this.writerLock = exclusiveLock;
     this.meta = meta;
     this.chunks = chunks;
     this.lock = lock;
@@ -136,20 +123,9 @@ public final class AppendLog implements AutoCloseable {
     this.ownerPid = judgesClaims ? Processes.currentPid() : 0;
   }
 
-  /**
-   * On the first append: takes a share of the writer lock (unless this handle holds it
-   * exclusively), then prepares the chunks the next appends go to, in the background.
-   *
-   * @throws dev.mmapkit.MmapkitException if an exclusive appender holds the log; the next append
-   *     tries again
-   */
-  private synchronized void prepareOnFirstAppend() throws IOException {
+  /** Prepares the chunks the next appends go to, in the background, on the first append. */
+  private void prepareOnFirstAppend() {
     if (prepared) return;
-    if (writerLock == null) writerLock = WriterLock.acquire(dir, false);
-    if (exclusive) {
-      exclusiveTail = meta.tail();
-      exclusiveThread = Thread.currentThread();
-    }
     prepared = true;
     chunks.prepareAhead(meta.tail() >>> shift);
   }
@@ -186,16 +162,7 @@ public final class AppendLog implements AutoCloseable {
                 report[0] = new Recovery(chunks, meta).run();
                 meta.setPidNamespace(LogMeta.currentPidNamespace());
               });
-      WriterLock exclusiveLock = null;
-      if (config.exclusiveAppender()) {
-        try {
-          exclusiveLock = WriterLock.acquire(dir, true);
-        } catch (IOException | RuntimeException e) {
-          Closing.closeAll(e, lock::release);
-          throw e;
-        }
-      }
-      return new AppendLog(dir, meta, chunks, lock, report[0], config.durability(), exclusiveLock);
+      return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {
       Closing.closeAll(e, chunks, meta);
       throw e;
@@ -332,79 +299,47 @@ public final class AppendLog implements AutoCloseable {
     if (closed) throw new IllegalStateException("log " + dir + " is closed");
     if (!prepared) prepareOnFirstAppend();
     long aligned = LogChunkDescriptor.alignedLength(frame);
-    if (exclusive) {
-      if (Thread.currentThread() != exclusiveThread) throw wrongThread();
-      long tail = exclusiveTail;
-      long position = placeAt(tail, aligned);
-      MemorySegment target = chunks.forWrite(position >>> shift);
-      if (position != tail && (tail & mask) >= FIRST_RECORD_OFFSET) chunks.forWrite(tail >>> shift);
-      exclusiveTail = position + aligned;
-      meta.setTailRelease(position + aligned);
-      claimed(tail, position, frame, target);
-      return position;
-    }
     while (true) {
       long tail = meta.tail();
-      long position = placeAt(tail, aligned);
+      long chunkStart = tail & ~mask;
+      long offset = tail & mask;
+      long position;
+      long padding = -1;
+      if (offset < FIRST_RECORD_OFFSET) {
+        position = chunkStart + FIRST_RECORD_OFFSET;
+      } else if (offset + aligned <= chunkSize) {
+        position = tail;
+      } else {
+        padding = tail;
+        position = chunkStart + chunkSize + FIRST_RECORD_OFFSET;
+      }
       MemorySegment target = chunks.forWrite(position >>> shift);
-      if (position != tail && (tail & mask) >= FIRST_RECORD_OFFSET) chunks.forWrite(tail >>> shift);
+      if (padding >= 0) chunks.forWrite(padding >>> shift);
       if (meta.casTail(tail, position + aligned)) {
-        claimed(tail, position, frame, target);
+        // First thing after the claim, so that the window in which a dying appender leaves a hole
+        // that names no owner is as short as it can be.
+        markPending(target, position & mask, frame);
+        if (padding >= 0) {
+          MemorySegment chunk = chunks.mapped(padding >>> shift);
+          try {
+            publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
+          } catch (IOException | RuntimeException e) {
+            // e.g. the SYNC of the padding failed: give up the claimed record too, so readers
+            // do not wait at it for as long as this process lives.
+            try {
+              publish(target, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
+            } catch (IOException | RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            throw e;
+          }
+        }
+        if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
+          sealed((position >>> shift) - 1);
+        }
         return position;
       }
     }
-  }
-
-  /**
-   * Where a record of {@code aligned} bytes goes when the tail is at {@code tail}: there, or at the
-   * first record of the next chunk if it does not fit in this one (the rest of which becomes
-   * padding).
-   */
-  private long placeAt(long tail, long aligned) {
-    long offset = tail & mask;
-    if (offset < FIRST_RECORD_OFFSET) return (tail & ~mask) + FIRST_RECORD_OFFSET;
-    if (offset + aligned <= chunkSize) return tail;
-    return (tail & ~mask) + chunkSize + FIRST_RECORD_OFFSET;
-  }
-
-  /**
-   * After the tail moved from {@code tail} past the record at {@code position}: marks the record
-   * pending, writes the padding the claim left before it, stamps a chunk it sealed.
-   */
-  private void claimed(long tail, long position, int frame, MemorySegment target)
-      throws IOException {
-    // First thing after the claim, so that the window in which a dying appender leaves a hole that
-    // names no owner is as short as it can be.
-    markPending(target, position & mask, frame);
-    if (position != tail && (tail & mask) >= FIRST_RECORD_OFFSET) {
-      MemorySegment chunk = chunks.mapped(tail >>> shift);
-      try {
-        publish(chunk, tail, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - (tail & mask)), 0);
-      } catch (IOException | RuntimeException e) {
-        // e.g. the SYNC of the padding failed: give up the claimed record too, so readers do not
-        // wait at it for as long as this process lives.
-        try {
-          publish(target, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
-        } catch (IOException | RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
-      }
-    }
-    if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
-      sealed((position >>> shift) - 1);
-    }
-  }
-
-  private IllegalStateException wrongThread() {
-    return new IllegalStateException(
-        "log "
-            + dir
-            + " is opened as exclusive appender for thread "
-            + exclusiveThread
-            + "; "
-            + Thread.currentThread()
-            + " may not append through it");
   }
 
   /**
@@ -755,14 +690,7 @@ public final class AppendLog implements AutoCloseable {
   public void close() throws IOException {
     if (closed) return;
     closed = true;
-    WriterLock writer = writerLock;
-    Closing.closeAll(
-        chunks,
-        meta,
-        () -> {
-          if (writer != null) writer.release();
-        },
-        lock::release);
+    Closing.closeAll(chunks, meta, lock::release);
   }
 
   @Override

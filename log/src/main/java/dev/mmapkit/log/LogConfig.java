@@ -7,12 +7,8 @@ package dev.mmapkit.log;
  *     LogChunkDescriptor#MIN_CHUNK_SIZE} and {@link LogChunkDescriptor#MAX_CHUNK_SIZE}; used when
  *     the log is created, and checked against the log's own when it is opened
  * @param durability what an append does about the disk before it returns
- * @param exclusiveAppender whether this handle is the log's only appender: it takes a writer lock
- *     on open (failing if any other handle, in this process or another, appends, and making their
- *     appends fail while it is open) and moves the shared tail with plain stores instead of a
- *     compare-and-set; its appends must then come from one thread (the first that appends)
  */
-public record LogConfig(long chunkSize, Durability durability, boolean exclusiveAppender) {
+public record LogConfig(long chunkSize, Durability durability) {
   /** The default chunk size: 64 MiB. */
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
 
@@ -34,28 +30,18 @@ public record LogConfig(long chunkSize, Durability durability, boolean exclusive
     if (durability == null) throw new IllegalArgumentException("durability is null");
   }
 
-  /** A configuration for a shared (not exclusive) appender. */
-  public LogConfig(long chunkSize, Durability durability) {
-    this(chunkSize, durability, false);
-  }
-
-  /** 64 MiB chunks, {@link Durability#NONE}, shared appending. */
+  /** 64 MiB chunks, {@link Durability#NONE}. */
   public static LogConfig defaults() {
     return new LogConfig(DEFAULT_CHUNK_SIZE, Durability.NONE);
   }
 
   /** This configuration with another chunk size. */
   public LogConfig withChunkSize(long chunkSize) {
-    return new LogConfig(chunkSize, durability, exclusiveAppender);
+    return new LogConfig(chunkSize, durability);
   }
 
   /** This configuration with another durability mode. */
   public LogConfig withDurability(Durability durability) {
-    return new LogConfig(chunkSize, durability, exclusiveAppender);
-  }
-
-  /** This configuration as the log's exclusive appender, or not; see {@link #exclusiveAppender}. */
-  public LogConfig withExclusiveAppender(boolean exclusiveAppender) {
-    return new LogConfig(chunkSize, durability, exclusiveAppender);
+    return new LogConfig(chunkSize, durability);
   }
 }

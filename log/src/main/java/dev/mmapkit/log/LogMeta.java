@@ -129,11 +129,6 @@ final class LogMeta implements AutoCloseable {
     LONG_HANDLE.setVolatile(segment, LogMetaDescriptor.TAIL_OFFSET, tail);
   }
 
-  /** Exclusive appender: stores the tail it alone moves, released for readers. */
-  void setTailRelease(long tail) {
-    LONG_HANDLE.setRelease(segment, LogMetaDescriptor.TAIL_OFFSET, tail);
-  }
-
   boolean casTail(long expected, long tail) {
     return LONG_HANDLE.compareAndSet(segment, LogMetaDescriptor.TAIL_OFFSET, expected, tail);
   }
