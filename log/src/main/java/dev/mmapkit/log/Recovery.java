@@ -130,7 +130,7 @@ final class Recovery {
     long last = indices[indices.length - 1];
     index.base(last);
     index.advance(last);
-    for (long i : indices) chunks.file(i).force(0, FIRST_RECORD_OFFSET);
+    // Not synced: the index is derived from the records, and the next recovery rebuilds it.
   }
 
   /** Why {@code p} does not hold a whole record, or null if it does. */
