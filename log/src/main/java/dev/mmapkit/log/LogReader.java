@@ -40,6 +40,11 @@ public final class LogReader {
   private long sequence = -1;
   private long timestamp;
 
+  /** The chunk this reader is in, so that a poll reads its state word and nothing shared else. */
+  private long currentIndex = -1;
+
+  private MemorySegment currentChunk;
+
   /** The position this reader has been stuck at, at a pending record, and since when. */
   private long stuckAt = -1;
 
@@ -101,11 +106,10 @@ public final class LogReader {
    * @throws dev.mmapkit.MmapkitException if the reader's position was deleted by retention
    */
   public int poll(RecordHandler handler, int limit) throws IOException {
-    log.checkNotDeleted(normalized(position));
     int count = 0;
     while (count < limit) {
       long p = normalized(position);
-      MemorySegment chunk = log.chunks().forRead(p >>> shift);
+      MemorySegment chunk = chunkAt(p);
       if (chunk == null) break;
       long off = p & mask;
       int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, off);
@@ -161,7 +165,7 @@ public final class LogReader {
       if (Thread.interrupted()) throw new InterruptedException();
       long remaining = deadline - System.nanoTime();
       long p = normalized(position);
-      MemorySegment chunk = log.chunks().forRead(p >>> shift);
+      MemorySegment chunk = chunkAt(p);
       if (chunk != null) {
         int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, p & mask);
         if (isPublished(state)) return true;
@@ -187,11 +191,30 @@ public final class LogReader {
   /** The published state word at the position, or 0 if nothing is published there yet. */
   private int published() throws IOException {
     long p = normalized(position);
-    MemorySegment chunk = log.chunks().mapped(p >>> shift);
-    if (chunk == null) chunk = log.chunks().forRead(p >>> shift);
+    MemorySegment chunk = chunkAt(p);
     if (chunk == null) return 0;
     int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, p & mask);
     return isPublished(state) ? state : 0;
+  }
+
+  /**
+   * The mapped chunk holding {@code p}, or null if it does not exist yet. Only when the reader
+   * enters another chunk (or this process unmapped the current one) does it look at the retention
+   * mark in {@code log.meta} and this process's chunk table.
+   *
+   * @throws dev.mmapkit.MmapkitException if retention deleted the chunk
+   */
+  private MemorySegment chunkAt(long p) throws IOException {
+    long index = p >>> shift;
+    MemorySegment c = currentChunk;
+    if (index == currentIndex && c.scope().isAlive()) return c;
+    log.checkNotDeleted(p);
+    c = log.chunks().forRead(index);
+    if (c != null) {
+      currentIndex = index;
+      currentChunk = c;
+    }
+    return c;
   }
 
   /**
