@@ -14,6 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * record is checked against its checksum before it is handed out; records are handed out as
  * zero-copy views of the mapped chunk. One reader is for one thread; any number of readers, in any
  * process, may read one log.
+ *
+ * <p>Inside the handler (and after it), {@link #sequence()} and {@link #timestamp()} give the
+ * record's sequence number and commit time. A reader waiting at a record whose appender died
+ * between claiming and committing skips it once it finds the appender's process gone (checked every
+ * {@link #DEAD_CLAIM_CHECK_NANOS} nanoseconds of waiting).
  */
 public final class LogReader {
   /** Spins this many times (tens of microseconds) before sleeping on a futex. */
