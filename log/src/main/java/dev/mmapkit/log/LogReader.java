@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Inside the handler (and after it), {@link #sequence()} and {@link #timestamp()} give the
  * record's sequence number and commit time. A reader waiting at a record whose appender died
  * between claiming and committing skips it once it finds the appender's process gone (checked every
- * {@link #DEAD_CLAIM_CHECK_NANOS} nanoseconds of waiting).
+ * 100 ms of waiting).
  */
 public final class LogReader {
   /** Spins this many times (tens of microseconds) before sleeping on a futex. */
