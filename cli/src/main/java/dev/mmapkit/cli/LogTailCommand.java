@@ -9,17 +9,21 @@ import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code mmapkit log tail DIR}: prints records (position, length, the first bytes) from a position,
- * and with {@code --follow} keeps printing as they are appended.
+ * a sequence number or a time, and with {@code --follow} keeps printing as they are appended.
  *
  * <p><b>NOTE</b>: it opens the log like any reader, so if no other process has the log open,
  * recovery runs first (and may cut a torn last record).
@@ -39,6 +43,20 @@ final class LogTailCommand implements Callable<Integer> {
       description = "Start at this record position (default: the first record).")
   Long from;
 
+  @Option(
+      names = "--from-seq",
+      paramLabel = "N",
+      description = "Start at the record with this sequence number (records count from 0).")
+  Long fromSequence;
+
+  @Option(
+      names = "--from-time",
+      paramLabel = "T",
+      description =
+          "Start at the first record appended at or after T (ISO-8601, e.g."
+              + " 2026-11-26T12:00:00Z, or epoch milliseconds).")
+  String fromTime;
+
   @Option(names = "--follow", description = "Keep printing records as they are appended.")
   boolean follow;
 
@@ -48,18 +66,62 @@ final class LogTailCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     LogStats.read(dir); // refuses a directory that holds no log instead of creating one
     PrintWriter out = spec.commandLine().getOut();
+    int starts =
+        (from != null ? 1 : 0) + (fromSequence != null ? 1 : 0) + (fromTime != null ? 1 : 0);
+    if (starts > 1) {
+      throw new ParameterException(
+          spec.commandLine(), "give at most one of --from, --from-seq and --from-time");
+    }
+    if (fromSequence != null && fromSequence < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--from-seq must be 0 or more, was " + fromSequence);
+    }
+    Instant time = fromTime == null ? null : parseTime(fromTime);
     try (AppendLog log = AppendLog.open(dir, LogConfig.defaults())) {
-      LogReader reader = from == null ? log.reader() : log.tailer(from);
+      LogReader reader = startReader(log, time);
+      // Past the end: with --follow, wait for the record to come (skipping earlier ones).
+      long skipBelow = fromSequence == null ? -1 : fromSequence;
       while (true) {
         reader.poll(
-            (position, payload) ->
-                out.println(position + "\t" + payload.byteSize() + "\t" + preview(payload)));
+            (position, payload) -> {
+              if (reader.sequence() >= 0 && reader.sequence() < skipBelow) return;
+              out.println(position + "\t" + payload.byteSize() + "\t" + preview(payload));
+            });
         out.flush();
         if (!follow) break;
         reader.await(1, TimeUnit.SECONDS);
       }
     }
     return 0;
+  }
+
+  private LogReader startReader(AppendLog log, Instant time) throws IOException {
+    if (from != null) return log.tailer(from);
+    if (fromSequence != null) {
+      OptionalLong p = log.positionOfSequence(fromSequence);
+      return log.tailer(p.isPresent() ? p.getAsLong() : log.endPosition());
+    }
+    if (time != null) {
+      OptionalLong p = log.positionAtOrAfter(time);
+      return log.tailer(p.isPresent() ? p.getAsLong() : log.endPosition());
+    }
+    return log.reader();
+  }
+
+  private Instant parseTime(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+      } catch (NumberFormatException e2) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--from-time: '"
+                + text
+                + "' is neither an ISO-8601 instant (2026-11-26T12:00:00Z) nor epoch milliseconds");
+      }
+    }
   }
 
   /** The first bytes as text if they are printable ASCII, else as hex. */

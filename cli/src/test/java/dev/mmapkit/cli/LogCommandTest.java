@@ -8,6 +8,7 @@ import dev.mmapkit.log.Durability;
 import dev.mmapkit.log.LogConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class LogCommandTest {
     var json = stat.json();
     assertEquals(65536L, ((Number) json.get("chunkSize")).longValue());
     assertEquals(4096L, ((Number) json.get("firstPosition")).longValue());
-    assertEquals(second + 16, ((Number) json.get("endPosition")).longValue());
+    assertEquals(second + 24, ((Number) json.get("endPosition")).longValue());
 
     CliRun table = CliRun.of("log", "stat", logDir.toString());
     assertEquals(0, table.exitCode(), table.err());
@@ -41,6 +42,47 @@ class LogCommandTest {
 
     CliRun from = CliRun.of("log", "tail", logDir.toString(), "--from", "" + second);
     assertEquals(List.of(second + "\t3\t0001ff"), from.out().lines().toList());
+  }
+
+  @Test
+  void tailStartsAtASequenceNumberOrATime() throws Exception {
+    Path logDir = dir.resolve("log");
+    long[] positions = new long[5];
+    Instant middle;
+    try (AppendLog log = AppendLog.open(logDir, new LogConfig(1 << 16, Durability.NONE))) {
+      for (int i = 0; i < 3; i++) positions[i] = log.append(("r" + i).getBytes());
+      Thread.sleep(5);
+      middle = Instant.now();
+      Thread.sleep(5);
+      for (int i = 3; i < 5; i++) positions[i] = log.append(("r" + i).getBytes());
+    }
+    CliRun seq = CliRun.of("log", "tail", logDir.toString(), "--from-seq", "2");
+    assertEquals(0, seq.exitCode(), seq.err());
+    assertEquals(
+        List.of(
+            positions[2] + "\t2\t\"r2\"",
+            positions[3] + "\t2\t\"r3\"",
+            positions[4] + "\t2\t\"r4\""),
+        seq.out().lines().toList());
+    CliRun past = CliRun.of("log", "tail", logDir.toString(), "--from-seq", "5");
+    assertEquals(0, past.exitCode(), past.err());
+    assertEquals(List.of(), past.out().lines().toList());
+
+    CliRun time = CliRun.of("log", "tail", logDir.toString(), "--from-time", middle.toString());
+    assertEquals(0, time.exitCode(), time.err());
+    assertEquals(
+        List.of(positions[3] + "\t2\t\"r3\"", positions[4] + "\t2\t\"r4\""),
+        time.out().lines().toList());
+    CliRun millis =
+        CliRun.of("log", "tail", logDir.toString(), "--from-time", "" + middle.toEpochMilli());
+    assertEquals(2, millis.out().lines().count(), millis.out());
+
+    CliRun bad = CliRun.of("log", "tail", logDir.toString(), "--from-time", "yesterday");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("ISO-8601"), bad.err());
+    CliRun both = CliRun.of("log", "tail", logDir.toString(), "--from-seq", "1", "--from", "4096");
+    assertEquals(2, both.exitCode());
+    assertTrue(both.err().contains("at most one"), both.err());
   }
 
   @Test

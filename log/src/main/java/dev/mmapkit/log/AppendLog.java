@@ -7,6 +7,7 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.NativeAccess;
+import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * An append-only log of records in a directory of memory-mapped chunk files, appended to by many
@@ -48,9 +50,20 @@ import java.util.Optional;
  * checks every chunk header and record, cuts the log after the last whole record, and reports what
  * it found in {@link #recoveryReport()}.
  *
- * <p><b>NOTE</b>: while processes have the log open, an appender that dies between claiming and
- * committing leaves a hole that readers wait at; the hole is repaired (skipped) by the next
- * recovery, when every process has closed the log.
+ * <p>While processes have the log open, an appender that dies between claiming and committing
+ * leaves a pending record naming its process; a reader that waits there for {@code 100 ms} finds
+ * the process dead and aborts the record, so readers go on.
+ *
+ * <p><b>NOTE</b>: an appender that dies in the few instructions between moving the tail and marking
+ * its record pending leaves a hole that names no owner: readers wait at it until the next recovery,
+ * when every process has closed the log.
+ *
+ * <h2>Sequence numbers and seeking</h2>
+ *
+ * Data records are numbered from 0 in log order without gaps ({@link LogReader#sequence()}) and
+ * carry the time they were committed ({@link LogReader#timestamp()}). {@link #positionOfSequence}
+ * and {@link #positionAtOrAfter} find a record through a sparse index in each chunk's header page,
+ * which appends never touch (see {@link LogChunkDescriptor}).
  *
  * <h2>Threads</h2>
  *
@@ -75,6 +88,16 @@ public final class AppendLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean prepared;
   private final GroupSync groupSync;
+  private final ChunkIndex index;
+
+  /**
+   * Written into a pending record, so a reader can tell when its claimer has died; 0 (no owner) if
+   * this process is not in the pid namespace readers judge claims in.
+   */
+  private final long ownerPid;
+
+  /** Whether this process may judge other processes' claims by their pids. */
+  private final boolean judgesClaims;
 
   private AppendLog(
       Path dir,
@@ -94,6 +117,10 @@ public final class AppendLog implements AutoCloseable {
     this.mask = chunkSize - 1;
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.groupSync = new GroupSync(chunks, chunkSize);
+    this.index = new ChunkIndex(chunks, meta);
+    long namespace = LogMeta.currentPidNamespace();
+    this.judgesClaims = namespace != 0 && namespace == meta.pidNamespace();
+    this.ownerPid = judgesClaims ? Processes.currentPid() : 0;
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -129,15 +156,15 @@ public final class AppendLog implements AutoCloseable {
     try {
       RecoveryReport[] report = {RecoveryReport.notRun()};
       DirectoryLock lock =
-          DirectoryLock.acquire(dir, () -> report[0] = new Recovery(chunks, meta).run());
+          DirectoryLock.acquire(
+              dir,
+              () -> {
+                report[0] = new Recovery(chunks, meta).run();
+                meta.setPidNamespace(LogMeta.currentPidNamespace());
+              });
       return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {
-      try {
-        chunks.close();
-        meta.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      Closing.closeAll(e, chunks, meta);
       throw e;
     }
   }
@@ -162,12 +189,7 @@ public final class AppendLog implements AutoCloseable {
   public long append(byte[] payload, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, payload.length);
     int frame = frameLength(length);
-    return appendRecord(
-        frame,
-        (chunk, at, position) -> {
-          MemorySegment.copy(payload, offset, chunk, ValueLayout.JAVA_BYTE, at, length);
-          return RecordChecksum.of(position, frame, payload, offset, length);
-        });
+    return appendRecord(frame, payload, offset, null);
   }
 
   /**
@@ -179,40 +201,57 @@ public final class AppendLog implements AutoCloseable {
     if (payload.byteSize() > maxPayload) throw tooLarge(payload.byteSize());
     int length = (int) payload.byteSize();
     int frame = frameLength(length);
-    return appendRecord(
-        frame,
-        (chunk, at, position) -> {
-          MemorySegment.copy(payload, 0, chunk, at, length);
-          return RecordChecksum.of(position, frame, payload);
-        });
+    return appendRecord(frame, null, 0, payload);
   }
 
-  /** Copies a payload into its claimed place and returns the record's checksum. */
-  @FunctionalInterface
-  private interface PayloadWriter {
-    int write(MemorySegment chunk, long payloadOffset, long position);
-  }
-
-  private long appendRecord(int frame, PayloadWriter payload) throws IOException {
+  /**
+   * Appends a record of {@code frame} bytes whose payload is {@code array[offset...]} or, if {@code
+   * array} is null, {@code segment} (two arguments rather than a lambda: no allocation per append).
+   */
+  private long appendRecord(int frame, byte[] array, int offset, MemorySegment segment)
+      throws IOException {
+    int length = frame - HEADER_SIZE;
     long position = claimPosition(frame);
     MemorySegment chunk = chunks.mapped(position >>> shift);
     long off = position & mask;
+    int checksum;
     try {
-      chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
-      int checksum = payload.write(chunk, off + HEADER_SIZE, position);
-      chunk.set(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET, checksum);
+      long timestamp = epochNanos();
+      if (array != null) {
+        MemorySegment.copy(array, offset, chunk, ValueLayout.JAVA_BYTE, off + HEADER_SIZE, length);
+        checksum = RecordChecksum.of(position, frame, timestamp, array, offset, length);
+      } else {
+        MemorySegment.copy(segment, 0, chunk, off + HEADER_SIZE, length);
+        checksum = RecordChecksum.of(position, frame, timestamp, segment);
+      }
+      chunk.set(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
     } catch (RuntimeException | Error e) {
-      // The tail has moved past this space: readers in every process would wait at it forever, so
-      // give it up as an aborted record (which they skip) before reporting the failure.
+      // The tail has moved past this space: readers in every process would wait at it forever,
+      // so give it up as an aborted record (which they skip) before reporting the failure.
       try {
-        publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame);
+        publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
       } catch (IOException | RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
     }
-    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
+    publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame, checksum);
     return position;
+  }
+
+  /**
+   * Stores the pending state and this process's id (in the checksum slot) in one 8-byte store, so
+   * that a reader stuck at the claim reads both together and can tell whether the claimer lives.
+   * Nothing else writes that word until {@link #publish} replaces both, also in one store.
+   */
+  private void markPending(MemorySegment chunk, long off, int frame) {
+    int pending = LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame);
+    chunk.set(LogMeta.LONG, off, (pending & 0xFFFF_FFFFL) | (ownerPid << 32));
+  }
+
+  /** The wall clock in nanoseconds since the epoch: the timestamp of a record. */
+  static long epochNanos() {
+    return RecordClock.epochNanos();
   }
 
   /**
@@ -226,10 +265,7 @@ public final class AppendLog implements AutoCloseable {
   public LogClaim claim(int length) throws IOException {
     int frame = frameLength(length);
     long position = claimPosition(frame);
-    MemorySegment chunk = chunks.mapped(position >>> shift);
-    long off = position & mask;
-    chunk.set(LogMeta.INT, off, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PENDING, frame));
-    return new LogClaim(this, chunk, position, frame);
+    return new LogClaim(this, chunks.mapped(position >>> shift), position, frame);
   }
 
   /** The largest payload one record can hold: the chunk size less the chunk and record headers. */
@@ -253,11 +289,11 @@ public final class AppendLog implements AutoCloseable {
   }
 
   /**
-   * Moves the shared tail past a record of {@code frame} bytes and returns the record's position,
-   * with its chunk mapped. A record that does not fit in the current chunk goes to the start of the
-   * next, and its claimer fills the rest of the current chunk with a padding record. The chunk is
-   * mapped (created, if need be) before the tail moves, so a full disk fails the append without
-   * claiming anything.
+   * Moves the shared tail past a record of {@code frame} bytes, marks the record pending and
+   * returns its position, with its chunk mapped. A record that does not fit in the current chunk
+   * goes to the start of the next, and its claimer fills the rest of the current chunk with a
+   * padding record. The chunk is mapped (created, if need be) before the tail moves, so a full disk
+   * fails the append without claiming anything.
    */
   private long claimPosition(int frame) throws IOException {
     if (closed) throw new IllegalStateException("log " + dir + " is closed");
@@ -277,12 +313,26 @@ public final class AppendLog implements AutoCloseable {
         padding = tail;
         position = chunkStart + chunkSize + FIRST_RECORD_OFFSET;
       }
-      chunks.forWrite(position >>> shift);
+      MemorySegment target = chunks.forWrite(position >>> shift);
       if (padding >= 0) chunks.forWrite(padding >>> shift);
       if (meta.casTail(tail, position + aligned)) {
+        // First thing after the claim, so that the window in which a dying appender leaves a hole
+        // that names no owner is as short as it can be.
+        markPending(target, position & mask, frame);
         if (padding >= 0) {
           MemorySegment chunk = chunks.mapped(padding >>> shift);
-          publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset));
+          try {
+            publish(chunk, padding, LogChunkDescriptor.TYPE_PADDING, (int) (chunkSize - offset), 0);
+          } catch (IOException | RuntimeException e) {
+            // e.g. the SYNC of the padding failed: give up the claimed record too, so readers
+            // do not wait at it for as long as this process lives.
+            try {
+              publish(target, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
+            } catch (IOException | RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            throw e;
+          }
         }
         if ((position & mask) == FIRST_RECORD_OFFSET && position >= chunkSize) {
           sealed((position >>> shift) - 1);
@@ -292,38 +342,153 @@ public final class AppendLog implements AutoCloseable {
     }
   }
 
-  /** Stores the state word last (release), then makes it durable and wakes sleeping tailers. */
-  void publish(MemorySegment chunk, long position, int type, int frame) throws IOException {
+  /**
+   * Stores the state word and the checksum last, together in one 8-byte release store, then makes
+   * the record durable and wakes sleeping tailers.
+   */
+  void publish(MemorySegment chunk, long position, int type, int frame, int checksum)
+      throws IOException {
     long off = position & mask;
-    LogMeta.INT_HANDLE.setRelease(chunk, off, LogChunkDescriptor.state(type, frame));
+    long word = (LogChunkDescriptor.state(type, frame) & 0xFFFF_FFFFL) | ((long) checksum << 32);
+    LogMeta.LONG_HANDLE.setRelease(chunk, off, word);
     long aligned = LogChunkDescriptor.alignedLength(frame);
     switch (durability) {
       case NONE -> {}
       case WRITE_START -> chunks.file(position >>> shift).startWriteBack(off, aligned);
       case SYNC -> groupSync.sync(position, aligned);
     }
-    // Pairs with the tailer's increment before it sleeps: one of the two sees the other.
+    // Pairs with the tailer's increment of the waiter count before it sleeps: one of the two sees
+    // the other. (A fence costs a fifth of what a compare-and-set on the state word did here.)
     VarHandle.fullFence();
     if (meta.waiters() > 0 && nativeAccess.isPresent()) {
       nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
     }
   }
 
-  /** A reader from the first record of the log. */
-  public LogReader reader() {
-    return new LogReader(this, firstPosition());
+  /**
+   * Aborts the pending record at {@code position} if the process that claimed it has died, so that
+   * readers can go on past it; a claim whose owner is alive (or unknown) is left alone.
+   *
+   * @return whether the record is no longer pending (aborted here, or published meanwhile)
+   */
+  boolean abortIfClaimerDead(MemorySegment chunk, long position, int pending) {
+    if (!judgesClaims) return false;
+    long off = position & mask;
+    long word = (long) LogMeta.LONG_HANDLE.getVolatile(chunk, off);
+    if ((int) word != pending) return true;
+    long pid = word >>> 32;
+    int frame = LogChunkDescriptor.frameLength(pending);
+    if (pid <= 0 || frame < HEADER_SIZE || (off + frame) > chunkSize) return false;
+    // By pid alone: a reused pid keeps the claim waiting (safe), it never aborts a live one.
+    if (Processes.isAlive(pid, 0)) return false;
+    boolean aborted =
+        LogMeta.INT_HANDLE.compareAndSet(
+            chunk, off, pending, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_ABORTED, frame));
+    if (aborted) {
+      System.getLogger("dev.mmapkit.log")
+          .log(
+              System.Logger.Level.INFO,
+              dir
+                  + ": skipped the record at position "
+                  + position
+                  + " claimed by dead process "
+                  + pid);
+      if (meta.waiters() > 0 && nativeAccess.isPresent()) {
+        nativeAccess.get().futexWake(chunk.asSlice(off, 4), WAKE_ALL);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A reader from the first record of the log.
+   *
+   * @throws FileFormatException if a record on the way to numbering the first one is damaged
+   */
+  public LogReader reader() throws IOException {
+    long first = firstPosition();
+    ChunkIndex.Mark base = index.base(first >>> shift);
+    return new LogReader(this, first, base == null ? -1 : base.sequence());
   }
 
   /**
    * A reader from {@code position}, which must be a record's position (as returned by {@link
-   * #append}), the end of the log ({@link #endPosition()}), or {@link #firstPosition()}.
+   * #append}, {@link #positionOfSequence} or {@link #positionAtOrAfter}), the end of the log
+   * ({@link #endPosition()}), or {@link #firstPosition()}.
+   *
+   * <p>Cost: finds the reader's sequence number through the index, a scan of at most 1/128 of a
+   * chunk.
+   *
+   * @throws IllegalArgumentException if {@code position} is before the first record, after the end,
+   *     not a multiple of 8, or not where a record starts (checked whenever the records before it
+   *     are committed)
+   * @throws dev.mmapkit.MmapkitException if retention deleted {@code position}'s chunk meanwhile
    */
-  public LogReader tailer(long position) {
+  public LogReader tailer(long position) throws IOException {
     if (position < firstPosition()) {
       throw new IllegalArgumentException(
           "position " + position + " is before the first record (" + firstPosition() + ")");
     }
-    return new LogReader(this, position);
+    if ((position & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
+      throw new IllegalArgumentException(
+          "position " + position + " is not a record's position: records are 8-byte aligned");
+    }
+    long end = endPosition();
+    if (position > end) {
+      throw new IllegalArgumentException(
+          "position " + position + " is after the end of the log (" + end + ")");
+    }
+    long p =
+        (position & mask) < FIRST_RECORD_OFFSET
+            ? (position & ~mask) + FIRST_RECORD_OFFSET
+            : position;
+    return new LogReader(this, position, index.sequenceAt(p));
+  }
+
+  /**
+   * The position of the record numbered {@code sequence}: records (data records, not padding or
+   * aborted space) are numbered from 0 in log order, across all appenders and processes, without
+   * gaps.
+   *
+   * <p>Cost: a binary search over the chunks' index headers, one over 128 entries, then a scan of
+   * at most 1/128 of a chunk; the first seek into a part of the log not indexed yet indexes it (a
+   * pass over its record headers).
+   *
+   * @return the position, or empty if there is no such record yet (past the end, or a record before
+   *     it is still being written)
+   * @throws IllegalArgumentException if {@code sequence} is negative
+   * @throws dev.mmapkit.MmapkitException if retention deleted that record
+   * @throws FileFormatException if a record on the way is damaged
+   */
+  public OptionalLong positionOfSequence(long sequence) throws IOException {
+    long p = index.positionOfSequence(sequence);
+    return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
+  }
+
+  /**
+   * The position of the first record, in log order, whose timestamp (the appender's wall clock when
+   * it committed the record) is at or after {@code time}. Exact even if timestamps are not in log
+   * order (clocks of several processes, a clock set back): the index keeps, for each point, the
+   * latest timestamp before it. With timestamps in log order this is the usual "first record at or
+   * after {@code time}"; otherwise records after the returned one may be older than {@code time}.
+   * Only records retention kept are considered.
+   *
+   * <p>Cost: as {@link #positionOfSequence}.
+   *
+   * @return the position, or empty if no record that late is there yet
+   * @throws FileFormatException if a record on the way is damaged
+   */
+  public OptionalLong positionAtOrAfter(Instant time) throws IOException {
+    long nanos;
+    try {
+      nanos =
+          Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000_000L), time.getNano());
+    } catch (ArithmeticException e) {
+      if (time.getEpochSecond() < 0) nanos = Long.MIN_VALUE;
+      else return OptionalLong.empty();
+    }
+    long p = index.positionAtOrAfter(nanos);
+    return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
   }
 
   /**
@@ -360,7 +525,8 @@ public final class AppendLog implements AutoCloseable {
     }
     MemorySegment payload = chunk.asSlice(off + HEADER_SIZE, frame - HEADER_SIZE);
     int stored = chunk.get(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET);
-    if (stored != RecordChecksum.of(position, frame, payload)) {
+    long timestamp = chunk.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
+    if (stored != RecordChecksum.of(position, frame, timestamp, payload)) {
       throw new FileFormatException(
           chunks.path(position >>> shift),
           "record at position " + position + " fails its checksum: corrupted, or not a record");
@@ -391,8 +557,14 @@ public final class AppendLog implements AutoCloseable {
    */
   public int deleteBefore(long position) throws IOException {
     if (position <= firstPosition()) return 0;
-    long index = Math.min(position, meta.tail()) >>> shift;
-    long first = meta.raiseFirstChunk(index);
+    long keep = Math.min(position, meta.tail()) >>> shift;
+    // The first kept chunk must know its records' sequence numbers before the chunks that count
+    // them go: stop at the last chunk whose base is known (records still being written before).
+    long current = meta.firstChunk();
+    while (keep > current && index.base(keep) == null) keep--;
+    if (keep <= current) return 0;
+    chunks.file(keep).force(0, FIRST_RECORD_OFFSET);
+    long first = meta.raiseFirstChunk(keep);
     chunks.unmapBelow(first);
     int deleted = 0;
     for (long i : chunks.existingIndices()) {
@@ -433,13 +605,22 @@ public final class AppendLog implements AutoCloseable {
    * moved, so it must not throw: a chunk it cannot stamp (deleted by retention, or owned by another
    * user) keeps its own time, and {@link #deleteOlderThan} may keep it longer.
    */
-  private void sealed(long index) {
+  private void sealed(long sealedChunk) {
     try {
-      Files.setLastModifiedTime(chunks.path(index), FileTime.from(Instant.now()));
+      Files.setLastModifiedTime(chunks.path(sealedChunk), FileTime.from(Instant.now()));
     } catch (IOException e) {
       System.getLogger("dev.mmapkit.log")
-          .log(System.Logger.Level.DEBUG, "cannot stamp sealed chunk " + index + ": " + e);
+          .log(System.Logger.Level.DEBUG, "cannot stamp sealed chunk " + sealedChunk + ": " + e);
     }
+    chunks.inBackground(
+        () -> {
+          try {
+            index.base(sealedChunk + 1);
+          } catch (IOException | RuntimeException e) {
+            System.getLogger("dev.mmapkit.log")
+                .log(System.Logger.Level.DEBUG, "indexing chunk " + sealedChunk + " failed", e);
+          }
+        });
   }
 
   /**
@@ -493,6 +674,10 @@ public final class AppendLog implements AutoCloseable {
     return meta;
   }
 
+  ChunkIndex index() {
+    return index;
+  }
+
   Optional<NativeAccess> nativeAccess() {
     return nativeAccess;
   }
@@ -505,12 +690,7 @@ public final class AppendLog implements AutoCloseable {
   public void close() throws IOException {
     if (closed) return;
     closed = true;
-    try {
-      chunks.close();
-      meta.close();
-    } finally {
-      lock.release();
-    }
+    Closing.closeAll(chunks, meta, lock::release);
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +36,57 @@ final class ChunkFiles implements AutoCloseable {
   private final boolean syncDirectory;
   private final LongSupplier firstChunk;
 
-  /** Mapped chunks by index; null where not mapped yet. Replaced under the lock, never mutated. */
-  private volatile MemorySegment[] segments = new MemorySegment[0];
+  /**
+   * The chunks this process has mapped, indexed relative to the lowest one still mapped (so the
+   * arrays stay as small as the live part of the log, whatever retention deleted before). Replaced
+   * under the lock, never mutated once published.
+   */
+  private record Table(long base, MemorySegment[] segments, MappedFile[] files) {
+    static final Table EMPTY = new Table(0, new MemorySegment[0], new MappedFile[0]);
 
-  private volatile MappedFile[] files = new MappedFile[0];
+    MemorySegment segment(long index) {
+      long i = index - base;
+      return i >= 0 && i < segments.length ? segments[(int) i] : null;
+    }
+
+    MappedFile file(long index) {
+      long i = index - base;
+      return i >= 0 && i < files.length ? files[(int) i] : null;
+    }
+
+    /** This table with chunk {@code index} added. */
+    Table with(long index, MemorySegment segment, MappedFile file) {
+      if (segments.length == 0) {
+        return new Table(index, new MemorySegment[] {segment}, new MappedFile[] {file});
+      }
+      long newBase = Math.min(base, index);
+      long end = Math.max(base + segments.length, index + 1);
+      if (end - newBase > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("more than 2^31 chunks mapped at once: " + newBase);
+      }
+      MemorySegment[] s = new MemorySegment[(int) (end - newBase)];
+      MappedFile[] f = new MappedFile[s.length];
+      System.arraycopy(segments, 0, s, (int) (base - newBase), segments.length);
+      System.arraycopy(files, 0, f, (int) (base - newBase), files.length);
+      s[(int) (index - newBase)] = segment;
+      f[(int) (index - newBase)] = file;
+      return new Table(newBase, s, f);
+    }
+
+    /** This table without the chunks below {@code index}. */
+    Table from(long index) {
+      if (index <= base) return this;
+      long end = base + segments.length;
+      if (index >= end) return EMPTY;
+      int skip = (int) (index - base);
+      return new Table(
+          index,
+          java.util.Arrays.copyOfRange(segments, skip, segments.length),
+          java.util.Arrays.copyOfRange(files, skip, files.length));
+    }
+  }
+
+  private volatile Table table = Table.EMPTY;
 
   /** The highest chunk index handed to the background thread. */
   private final AtomicLong prepareRequested = new AtomicLong(-1);
@@ -69,13 +115,17 @@ final class ChunkFiles implements AutoCloseable {
 
   /** The mapped chunk {@code index}, or null if this process has not mapped it. Lock-free. */
   MemorySegment mapped(long index) {
-    MemorySegment[] s = segments;
-    return index < s.length ? s[(int) index] : null;
+    return table.segment(index);
   }
 
-  /** The file behind a mapped chunk. */
+  /** The file behind a mapped chunk, or null if this process has not mapped it. */
   MappedFile file(long index) {
-    return files[(int) index];
+    return table.file(index);
+  }
+
+  /** How many chunk slots this process's table holds (mapped or not): for tests. */
+  int tableLength() {
+    return table.segments().length;
   }
 
   /**
@@ -121,7 +171,6 @@ final class ChunkFiles implements AutoCloseable {
     if (closed) throw new IllegalStateException("log " + dir + " is closed");
     MemorySegment s = mapped(index);
     if (s != null) return s;
-    if (index > Integer.MAX_VALUE - 1) throw new IllegalStateException("chunk index " + index);
     long first = firstChunk.getAsLong();
     if (index < first) throw deleted(index, first);
     // Moving to a new chunk is when this process lets go of the chunks retention deleted.
@@ -147,14 +196,9 @@ final class ChunkFiles implements AutoCloseable {
       file.close();
       throw e;
     }
-    int i = (int) index;
-    MemorySegment[] newSegments = Arrays.copyOf(segments, Math.max(segments.length, i + 1));
-    MappedFile[] newFiles = Arrays.copyOf(files, newSegments.length);
-    newSegments[i] = file.chunk(0);
-    newFiles[i] = file;
-    files = newFiles;
-    segments = newSegments;
-    return newSegments[i];
+    MemorySegment segment = file.chunk(0);
+    table = table.with(index, segment, file);
+    return segment;
   }
 
   MmapkitException deleted(long index, long first) {
@@ -258,20 +302,21 @@ final class ChunkFiles implements AutoCloseable {
    * become invalid: a later access throws {@code IllegalStateException}.
    */
   synchronized void unmapBelow(long index) throws IOException {
-    MappedFile[] f = files;
-    long end = Math.min(index, f.length);
-    boolean any = false;
-    for (int i = 0; i < end; i++) any |= f[i] != null;
-    if (!any) return;
-    MemorySegment[] newSegments = segments.clone();
-    MappedFile[] newFiles = f.clone();
-    for (int i = 0; i < end; i++) {
-      newSegments[i] = null;
-      newFiles[i] = null;
+    Table old = table;
+    if (index <= old.base() || old.segments().length == 0) return;
+    table = old.from(index);
+    IOException failure = null;
+    for (long i = old.base(); i < index && i < old.base() + old.files().length; i++) {
+      MappedFile f = old.file(i);
+      if (f == null) continue;
+      try {
+        f.close();
+      } catch (IOException e) {
+        if (failure == null) failure = e;
+        else failure.addSuppressed(e);
+      }
     }
-    segments = newSegments;
-    files = newFiles;
-    for (int i = 0; i < end; i++) if (f[i] != null) f[i].close();
+    if (failure != null) throw failure;
   }
 
   /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */
@@ -283,6 +328,11 @@ final class ChunkFiles implements AutoCloseable {
   private void requestPrepare(long index) {
     long seen = prepareRequested.get();
     if (index <= seen || !prepareRequested.compareAndSet(seen, index)) return;
+    inBackground(() -> prepare(index));
+  }
+
+  /** Runs {@code task} on this log's background thread, after the work queued before it. */
+  void inBackground(Runnable task) {
     synchronized (preparerLock) {
       if (closed) return;
       if (preparer == null) {
@@ -294,9 +344,28 @@ final class ChunkFiles implements AutoCloseable {
                   return t;
                 });
       }
-      preparer.execute(() -> prepare(index));
+      preparer.execute(task);
     }
   }
+
+  /**
+   * Whether chunk file {@code index} holds nothing but zeros: created and reserved, but neither its
+   * header nor a record reached the disk (a machine crash right after it was prepared ahead).
+   */
+  boolean neverWritten(long index) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(index), StandardOpenOption.READ)) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(1 << 20);
+      MemorySegment view = MemorySegment.ofBuffer(buffer);
+      while (true) {
+        buffer.clear();
+        int n = ch.read(buffer);
+        if (n < 0) return true;
+        if (MemorySegment.mismatch(view, 0, n, ZEROS, 0, n) >= 0) return false;
+      }
+    }
+  }
+
+  private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 20]);
 
   /** Creates (if needed), maps and pre-faults chunk {@code index}; failures are retried in-line. */
   private void prepare(long index) {
@@ -334,16 +403,16 @@ final class ChunkFiles implements AutoCloseable {
     }
     IOException failure = null;
     synchronized (this) {
-      for (MappedFile f : files) {
+      for (MappedFile f : table.files()) {
         if (f == null) continue;
         try {
           f.close();
-        } catch (IOException e) {
-          if (failure == null) failure = e;
+        } catch (IOException | RuntimeException e) {
+          if (failure == null) failure = e instanceof IOException io ? io : new IOException(e);
+          else failure.addSuppressed(e);
         }
       }
-      files = new MappedFile[0];
-      segments = new MemorySegment[0];
+      table = Table.EMPTY;
     }
     if (failure != null) throw failure;
   }

@@ -33,18 +33,17 @@ public final class LogClaim {
   }
 
   /**
-   * Checksums the payload and publishes the record to readers, then does what the log's {@link
-   * Durability} mode asks.
+   * Checksums and timestamps the payload and publishes the record to readers, then does what the
+   * log's {@link Durability} mode asks.
    *
    * @throws IllegalStateException if already committed or aborted
    */
   public void commit() throws IOException {
     finish();
-    chunk.set(
-        LogMeta.INT,
-        offset() + LogChunkDescriptor.CHECKSUM_OFFSET,
-        RecordChecksum.of(position, frame, payload()));
-    log.publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame);
+    long timestamp = AppendLog.epochNanos();
+    int checksum = RecordChecksum.of(position, frame, timestamp, payload());
+    chunk.set(LogMeta.LONG, offset() + LogChunkDescriptor.TIMESTAMP_OFFSET, timestamp);
+    log.publish(chunk, position, LogChunkDescriptor.TYPE_DATA, frame, checksum);
   }
 
   /**
@@ -54,7 +53,7 @@ public final class LogClaim {
    */
   public void abort() throws IOException {
     finish();
-    log.publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame);
+    log.publish(chunk, position, LogChunkDescriptor.TYPE_ABORTED, frame, 0);
   }
 
   private void finish() {

@@ -23,6 +23,10 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@link #FIRST_CHUNK_OFFSET}</td><td>8</td><td>index of the first chunk retention
  *       keeps: chunks below it are deleted (or about to be), and every process unmaps them when it
  *       notices</td></tr>
+ *   <tr><td>{@link #PID_NAMESPACE_OFFSET}</td><td>8</td><td>the pid namespace (inode of {@code
+ *       /proc/self/ns/pid}) of the process that last recovered the log: only processes in it write
+ *       their pid into pending records and abort the claims of dead processes, since a pid means
+ *       nothing in another namespace; 0 if unknown</td></tr>
  * </table>
  */
 public final class LogMetaDescriptor {
@@ -51,6 +55,9 @@ public final class LogMetaDescriptor {
 
   /** Offset of the first retained chunk index. */
   public static final long FIRST_CHUNK_OFFSET = WAITERS_OFFSET + 128;
+
+  /** Offset of the pid namespace of the processes whose claims readers may judge (0: unknown). */
+  public static final long PID_NAMESPACE_OFFSET = FIRST_CHUNK_OFFSET + 128;
 
   /** Size of the meta file. */
   public static final long FILE_SIZE = FileHeader.SIZE * 2;

@@ -56,6 +56,16 @@ final class Recovery {
       java.nio.file.Files.deleteIfExists(chunks.path(indices[kept++]));
     }
     indices = java.util.Arrays.copyOfRange(indices, kept, indices.length);
+    // A machine crash right after a chunk was prepared ahead can leave it linked in but with
+    // nothing, not even its header, on disk: such trailing chunks are dropped (and made again when
+    // needed). A zero header in the middle of the log stays an error.
+    int live = indices.length;
+    List<Long> dropped = new ArrayList<>();
+    while (live > 0 && chunks.neverWritten(indices[live - 1])) {
+      java.nio.file.Files.delete(chunks.path(indices[live - 1]));
+      dropped.add(indices[--live]);
+    }
+    indices = java.util.Arrays.copyOf(indices, live);
     long first = indices.length == 0 ? retained : indices[0];
     for (int i = 1; i < indices.length; i++) {
       if (indices[i] != indices[i - 1] + 1) {
@@ -90,7 +100,7 @@ final class Recovery {
                 : p + LogChunkDescriptor.alignedLength(LogChunkDescriptor.frameLength(state));
         continue;
       }
-      long next = nextWholeRecord(p + LogChunkDescriptor.ALIGNMENT);
+      long next = nextWholeRecord(p + HEADER_SIZE); // a record is at least a header long
       if (next < 0) {
         if (state != 0 || p < claimed) cutReason = "at position " + p + ": " + problem;
         break;
@@ -103,7 +113,24 @@ final class Recovery {
     long cut = zeroFrom(end);
     meta.setTail(end);
     meta.force();
-    return new RecoveryReport(true, records, end, claimed, cut, cutReason, skipped);
+    rebuildIndex(indices);
+    return new RecoveryReport(true, records, end, claimed, cut, cutReason, skipped, dropped);
+  }
+
+  /**
+   * Computes every chunk's sequence index again from the records as recovery left them: entries
+   * written before a crash may point past the new end or count records recovery skipped. The first
+   * chunk keeps its base sequence number (retention wrote it, durably, before deleting the chunks
+   * that counted it).
+   */
+  private void rebuildIndex(long[] indices) throws IOException {
+    if (indices.length == 0) return;
+    ChunkIndex index = new ChunkIndex(chunks, meta);
+    for (int i = 0; i < indices.length; i++) index.reset(indices[i], i == 0);
+    long last = indices[indices.length - 1];
+    index.base(last);
+    index.advance(last);
+    // Not synced: the index is derived from the records, and the next recovery rebuilds it.
   }
 
   /** Why {@code p} does not hold a whole record, or null if it does. */
@@ -124,7 +151,10 @@ final class Recovery {
     }
     if (type == LogChunkDescriptor.TYPE_ABORTED) return null;
     int stored = seg.get(LogMeta.INT, off + LogChunkDescriptor.CHECKSUM_OFFSET);
-    int actual = RecordChecksum.of(p, length, seg.asSlice(off + HEADER_SIZE, length - HEADER_SIZE));
+    long timestamp = seg.get(LogMeta.LONG, off + LogChunkDescriptor.TIMESTAMP_OFFSET);
+    int actual =
+        RecordChecksum.of(
+            p, length, timestamp, seg.asSlice(off + HEADER_SIZE, length - HEADER_SIZE));
     return stored == actual ? null : "checksum does not match (torn or corrupted record)";
   }
 

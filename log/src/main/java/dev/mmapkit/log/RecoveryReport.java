@@ -20,6 +20,8 @@ import java.util.List;
  * @param skipped ranges inside the log that held no whole record but were followed by whole records
  *     (an appender died between claiming and committing while others went on); they are marked as
  *     aborted records that readers skip
+ * @param droppedChunks indices of trailing chunk files that held only zeros, not even a header (a
+ *     machine crash right after they were prepared ahead), and were deleted
  */
 public record RecoveryReport(
     boolean ran,
@@ -28,7 +30,8 @@ public record RecoveryReport(
     long claimedTail,
     long cutBytes,
     String cutReason,
-    List<Skipped> skipped) {
+    List<Skipped> skipped,
+    List<Long> droppedChunks) {
 
   /**
    * A range recovery marked as aborted (or as padding, up to a chunk end).
@@ -42,14 +45,15 @@ public record RecoveryReport(
   /** The compact constructor copies {@code skipped}. */
   public RecoveryReport {
     skipped = List.copyOf(skipped);
+    droppedChunks = List.copyOf(droppedChunks);
   }
 
   static RecoveryReport notRun() {
-    return new RecoveryReport(false, 0, 0, 0, 0, "", List.of());
+    return new RecoveryReport(false, 0, 0, 0, 0, "", List.of(), List.of());
   }
 
   /** Whether recovery found anything to cut or skip. */
   public boolean repaired() {
-    return cutBytes > 0 || !skipped.isEmpty() || !cutReason.isEmpty();
+    return cutBytes > 0 || !skipped.isEmpty() || !cutReason.isEmpty() || !droppedChunks.isEmpty();
   }
 }

@@ -78,15 +78,21 @@ class CrashTest {
         totalSkipped += report.skipped().size();
         if (!report.cutReason().isEmpty()) totalCut++;
         Map<Long, Long> present = new HashMap<>();
-        log.reader()
-            .poll(
-                (position, payload) -> {
-                  long seq = payload.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                  // whole and exactly what the child wrote for that sequence number
-                  assertArrayEquals(
-                      WriterChild.payload(seq), payload.toArray(ValueLayout.JAVA_BYTE));
-                  present.put(position, WriterChild.crc(payload));
-                });
+        java.util.List<Long> inOrder = new java.util.ArrayList<>();
+        LogReader reader = log.reader();
+        reader.poll(
+            (position, payload) -> {
+              long seq = payload.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+              // whole and exactly what the child wrote for that sequence number
+              assertArrayEquals(WriterChild.payload(seq), payload.toArray(ValueLayout.JAVA_BYTE));
+              present.put(position, WriterChild.crc(payload));
+              assertEquals(inOrder.size(), reader.sequence(), "numbered without gaps");
+              inOrder.add(position);
+            });
+        // the index recovery rebuilt agrees with the records
+        for (int i = 0; i < inOrder.size(); i += 1 + inOrder.size() / 50) {
+          assertEquals(java.util.OptionalLong.of(inOrder.get(i)), log.positionOfSequence(i));
+        }
         for (var ack : acknowledged.entrySet()) {
           Long crc = present.get(ack.getKey());
           assertNotNull(crc, "acknowledged record at " + ack.getKey() + " lost; " + report);

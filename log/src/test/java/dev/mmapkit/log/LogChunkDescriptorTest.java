@@ -9,11 +9,22 @@ class LogChunkDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("LOG ", LogChunkDescriptor.KIND);
-    assertEquals(1, LogChunkDescriptor.VERSION);
+    assertEquals(2, LogChunkDescriptor.VERSION);
     assertEquals(4096, LogChunkDescriptor.FIRST_RECORD_OFFSET);
     assertEquals(0, LogChunkDescriptor.STATE_OFFSET);
     assertEquals(4, LogChunkDescriptor.CHECKSUM_OFFSET);
-    assertEquals(8, LogChunkDescriptor.HEADER_SIZE);
+    assertEquals(16, LogChunkDescriptor.HEADER_SIZE);
+    assertEquals(8, LogChunkDescriptor.TIMESTAMP_OFFSET);
+    assertEquals(1024, LogChunkDescriptor.BASE_SEQUENCE_OFFSET);
+    assertEquals(1032, LogChunkDescriptor.BASE_MAX_TIME_OFFSET);
+    assertEquals(1040, LogChunkDescriptor.INDEXED_OFFSET);
+    assertEquals(1044, LogChunkDescriptor.END_COUNT_OFFSET);
+    assertEquals(1048, LogChunkDescriptor.END_MAX_TIME_OFFSET);
+    assertEquals(2048, LogChunkDescriptor.ENTRIES_OFFSET);
+    assertEquals(128, LogChunkDescriptor.INDEX_ENTRIES);
+    assertEquals(16, LogChunkDescriptor.ENTRY_SIZE);
+    assertEquals(4096, LogChunkDescriptor.blockStart(1L << 16, 3));
+    assertEquals(8 * 4096, LogChunkDescriptor.blockStart(1L << 19, 8));
     assertEquals(8, LogChunkDescriptor.ALIGNMENT);
     assertEquals(0, LogChunkDescriptor.PARAM_CHUNK_SIZE);
     assertEquals(1, LogChunkDescriptor.PARAM_CHUNK_INDEX);
@@ -22,6 +33,7 @@ class LogChunkDescriptorTest {
     assertEquals(4096, LogMetaDescriptor.TAIL_OFFSET);
     assertEquals(4096 + 128, LogMetaDescriptor.WAITERS_OFFSET);
     assertEquals(4096 + 256, LogMetaDescriptor.FIRST_CHUNK_OFFSET);
+    assertEquals(4096 + 384, LogMetaDescriptor.PID_NAMESPACE_OFFSET);
     assertEquals(8192, LogMetaDescriptor.FILE_SIZE);
   }
 

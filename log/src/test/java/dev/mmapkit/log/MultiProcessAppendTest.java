@@ -40,14 +40,21 @@ class MultiProcessAppendTest {
         assertEquals("DONE", outputs.get(c).readLine());
       }
       Set<Long> seen = new HashSet<>();
-      log.reader()
-          .poll(
-              (position, payload) -> {
-                long seq = payload.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                assertArrayEquals(WriterChild.payload(seq), payload.toArray(ValueLayout.JAVA_BYTE));
-                assertTrue(seen.add(seq), "record " + seq + " twice");
-              });
+      List<Long> positions = new ArrayList<>();
+      LogReader reader = log.reader();
+      reader.poll(
+          (position, payload) -> {
+            long seq = payload.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+            assertArrayEquals(WriterChild.payload(seq), payload.toArray(ValueLayout.JAVA_BYTE));
+            assertTrue(seen.add(seq), "record " + seq + " twice");
+            assertEquals(positions.size(), reader.sequence(), "numbered in log order, no gaps");
+            positions.add(position);
+          });
       assertEquals(3 * count, seen.size());
+      // the index the children's background threads and this process built agrees
+      for (int i = 0; i < positions.size(); i += 997) {
+        assertEquals(java.util.OptionalLong.of(positions.get(i)), log.positionOfSequence(i));
+      }
       for (long id = 0; id < 3; id++) {
         for (long i = 0; i < count; i++) assertTrue(seen.contains((id << 32) | i), id + "/" + i);
       }

@@ -47,7 +47,7 @@ class RecoveryTest {
       assertTrue(r.ran());
       assertEquals(2, r.records());
       assertEquals(pending, r.end());
-      assertEquals(pending + 512, r.claimedTail());
+      assertEquals(pending + 520, r.claimedTail());
       assertTrue(r.cutReason().contains("never committed"), r.cutReason());
       assertTrue(r.cutBytes() > 0, r.toString());
       assertEquals(List.of(a, b), positions(log));
@@ -76,9 +76,9 @@ class RecoveryTest {
       assertEquals(3, r.records(), r.toString());
       assertEquals(2, r.skipped().size(), r.toString());
       assertEquals(
-          new RecoveryReport.Skipped(hole, 112, r.skipped().get(0).reason()), r.skipped().get(0));
+          new RecoveryReport.Skipped(hole, 120, r.skipped().get(0).reason()), r.skipped().get(0));
       assertEquals(zeroHole, r.skipped().get(1).position());
-      assertEquals(32, r.skipped().get(1).length());
+      assertEquals(40, r.skipped().get(1).length());
       assertEquals("", r.cutReason());
       assertEquals(List.of(a, c, e), positions(log));
     }
@@ -93,7 +93,7 @@ class RecoveryTest {
       b = log.append(new byte[40_000]); // goes to chunk 1, padding written after the claim
     }
     // the padding's writer died too: nothing marks the end of chunk 0
-    Tamper.putInt(chunk(0), 4096 + 40_008 + 10_008, 0);
+    Tamper.putInt(chunk(0), 4096 + 40_016 + 10_016, 0);
     try (AppendLog log = AppendLog.open(dir, CONFIG)) {
       assertEquals(List.of(a, b), positions(log));
       assertEquals(1, log.recoveryReport().skipped().size(), log.recoveryReport().toString());
@@ -203,6 +203,73 @@ class RecoveryTest {
     try (AppendLog log = AppendLog.open(dir, CONFIG)) {
       assertFalse(Files.exists(leftover));
       assertEquals(1, log.recoveryReport().records());
+    }
+  }
+
+  @Test
+  void trailingChunksThatWereOnlyReservedAreDroppedAfterAPowerLoss() throws Exception {
+    long a;
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      a = log.append(new byte[100]);
+    }
+    // prepared ahead, linked in, but neither header nor data reached the disk
+    for (int i = 1; i <= 2; i++) Files.write(chunk(i), new byte[(int) SMALL]);
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      RecoveryReport r = log.recoveryReport();
+      assertEquals(List.of(2L, 1L), r.droppedChunks(), r.toString());
+      assertTrue(r.repaired());
+      assertFalse(Files.exists(chunk(2)));
+      assertEquals(List.of(a), positions(log));
+      for (int i = 0; i < 3; i++) log.append(new byte[40_000]); // chunks 1, 2 made again
+      assertEquals(4, positions(log).size());
+    }
+  }
+
+  @Test
+  void aZeroHeaderInTheMiddleIsStillAnError() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      for (int i = 0; i < 3; i++) log.append(new byte[40_000]);
+    }
+    Files.write(chunk(1), new byte[(int) SMALL]);
+    var e = assertThrows(FileFormatException.class, () -> AppendLog.open(dir, CONFIG));
+    assertTrue(e.getMessage().contains(chunk(1).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("not an mmapkit file"), e.getMessage());
+  }
+
+  @Test
+  void aVersionOneChunkGetsAClearVersionError() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      log.append(new byte[1]);
+    }
+    // rewrite the header as an older mmapkit would have (version 1), with a valid checksum
+    try (var file =
+        dev.mmapkit.MappedFile.open(
+            chunk(0), dev.mmapkit.MappingOptions.readWrite().withChunkSize(SMALL))) {
+      dev.mmapkit.internal.FileHeader h =
+          dev.mmapkit.internal.FileHeader.readFrom(
+              file.chunk(0), chunk(0), LogChunkDescriptor.KIND, LogChunkDescriptor.VERSION);
+      new dev.mmapkit.internal.FileHeader(
+              h.kind(), 1, h.createdMillis(), h.creatorPid(), h.parameters())
+          .writeTo(file.chunk(0));
+    }
+    var e = assertThrows(FileFormatException.class, () -> AppendLog.open(dir, CONFIG));
+    assertTrue(e.getMessage().contains("format version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("reads version 2"), e.getMessage());
+  }
+
+  @Test
+  void paddingThatDoesNotEndTheChunkIsAnErrorForReaders() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      long a = log.append(new byte[64]);
+      long b = log.append(new byte[64]);
+      log.chunks()
+          .mapped(0)
+          .set(LogMeta.INT, b, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_PADDING, 80));
+      List<Long> seen = new ArrayList<>();
+      var e =
+          assertThrows(FileFormatException.class, () -> log.reader().poll((p, s) -> seen.add(p)));
+      assertTrue(e.getMessage().contains("does not end the chunk"), e.getMessage());
+      assertEquals(List.of(a), seen);
     }
   }
 }

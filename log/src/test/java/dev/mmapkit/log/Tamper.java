@@ -27,6 +27,12 @@ final class Tamper {
     }
   }
 
+  static void zero(Path file, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate(length), offset);
+    }
+  }
+
   static void truncate(Path file, long size) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(size);

@@ -29,9 +29,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Appending records from one thread, {@link Durability#NONE}: {@link AppendLog#append(byte[])}
- * against {@code FileChannel.write} of the same records (length, CRC32C, payload, 8-byte aligned)
- * gathered into 64 KiB batches. Each iteration starts from an empty log and an empty file, so the
- * log's appends include crossing into new 64 MiB chunks.
+ * against {@code FileChannel.write} of the same records (length, CRC32C, timestamp, payload, 8-byte
+ * aligned: the log's record format; the timestamp from {@code System.currentTimeMillis()}, an
+ * intrinsic that costs what the log's clock read costs) gathered into 64 KiB batches. Each
+ * iteration starts from an empty log and an empty file, so the log's appends include crossing into
+ * new 64 MiB chunks.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -79,7 +81,7 @@ public class AppendBenchmark {
   /** Anchor: the same record framed into a 64 KiB buffer, written with one write per batch. */
   @Benchmark
   public int fileChannel() throws IOException {
-    int frame = (8 + record.length + 7) & -8;
+    int frame = (16 + record.length + 7) & -8;
     if (batch.remaining() < frame) {
       batch.flip();
       while (batch.hasRemaining()) channel.write(batch);
@@ -88,7 +90,11 @@ public class AppendBenchmark {
     CRC32C crc = new CRC32C();
     crc.update(record);
     int start = batch.position();
-    batch.putInt(8 + record.length).putInt((int) crc.getValue()).put(record);
+    batch
+        .putInt(16 + record.length)
+        .putInt((int) crc.getValue())
+        .putLong(System.currentTimeMillis() * 1_000_000L)
+        .put(record);
     batch.position(start + frame);
     return start;
   }
