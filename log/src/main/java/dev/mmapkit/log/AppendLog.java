@@ -118,7 +118,7 @@ public final class AppendLog implements AutoCloseable {
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.groupSync = new GroupSync(chunks, chunkSize);
     this.index = new ChunkIndex(chunks, meta);
-    long namespace = LogMeta.currentPidNamespace();
+    long namespace = Processes.currentPidNamespace();
     this.judgesClaims = namespace != 0 && namespace == meta.pidNamespace();
     this.ownerPid = judgesClaims ? Processes.currentPid() : 0;
   }
@@ -160,7 +160,7 @@ public final class AppendLog implements AutoCloseable {
               dir,
               () -> {
                 report[0] = new Recovery(chunks, meta).run();
-                meta.setPidNamespace(LogMeta.currentPidNamespace());
+                meta.setPidNamespace(Processes.currentPidNamespace());
               });
       return new AppendLog(dir, meta, chunks, lock, report[0], config.durability());
     } catch (IOException | RuntimeException e) {

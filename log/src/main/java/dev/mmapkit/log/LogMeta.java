@@ -165,16 +165,6 @@ final class LogMeta implements AutoCloseable {
     LONG_HANDLE.setVolatile(segment, LogMetaDescriptor.PID_NAMESPACE_OFFSET, namespace);
   }
 
-  /** The inode of this process's pid namespace, or 0 if unknown (not Linux). */
-  static long currentPidNamespace() {
-    try {
-      String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
-      return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-  }
-
   void force() throws IOException {
     file.force();
   }
