@@ -92,11 +92,14 @@ public final class AppendLog implements AutoCloseable {
 
   /**
    * Written into a pending record, so a reader can tell when its claimer has died; 0 (no owner) if
-   * this process is not in the pid namespace readers judge claims in.
+   * this process is not in the pid namespace {@code log.meta} records.
    */
   private final long ownerPid;
 
-  /** Whether this process may judge other processes' claims by their pids. */
+  /**
+   * Whether this process may judge other processes' claims by their pids: decided once, at open
+   * ({@link ClaimOwners#judges(long)}).
+   */
   private final boolean judgesClaims;
 
   private AppendLog(
@@ -118,9 +121,12 @@ public final class AppendLog implements AutoCloseable {
     this.maxPayload = LogChunkDescriptor.maxPayload(chunkSize);
     this.groupSync = new GroupSync(chunks, chunkSize);
     this.index = new ChunkIndex(chunks, meta);
-    long namespace = Processes.currentPidNamespace();
-    this.judgesClaims = namespace != 0 && namespace == meta.pidNamespace();
-    this.ownerPid = judgesClaims ? Processes.currentPid() : 0;
+    long recorded = meta.pidNamespace();
+    this.ownerPid =
+        ClaimOwners.namesOwner(recorded, Processes.currentPidNamespace())
+            ? Processes.currentPid()
+            : 0;
+    this.judgesClaims = ClaimOwners.judges(recorded);
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -660,6 +666,11 @@ public final class AppendLog implements AutoCloseable {
   /** This handle's durability mode. */
   public Durability durability() {
     return durability;
+  }
+
+  /** Whether this handle judges other processes' claims (see {@link ClaimOwners}): for tests. */
+  boolean judgesClaims() {
+    return judgesClaims;
   }
 
   GroupSync groupSync() {

@@ -39,10 +39,23 @@ final class ChunkFiles implements AutoCloseable {
   /**
    * The chunks this process has mapped, indexed relative to the lowest one still mapped (so the
    * arrays stay as small as the live part of the log, whatever retention deleted before). Replaced
-   * under the lock, never mutated once published.
+   * under the lock; once published only {@code synced} changes, from false to true, under the lock.
+   *
+   * <p>{@code synced[i]}: in {@code SYNC} mode, this process has forced the chunk's header and
+   * fsynced the directory since it mapped the chunk, so records written to it may be acknowledged.
    */
-  private record Table(long base, MemorySegment[] segments, MappedFile[] files) {
-    static final Table EMPTY = new Table(0, new MemorySegment[0], new MappedFile[0]);
+  private record Table(long base, MemorySegment[] segments, MappedFile[] files, boolean[] synced) {
+    static final Table EMPTY =
+        new Table(0, new MemorySegment[0], new MappedFile[0], new boolean[0]);
+
+    boolean isSynced(long index) {
+      long i = index - base;
+      return i >= 0 && i < synced.length && synced[(int) i];
+    }
+
+    void markSynced(long index) {
+      synced[(int) (index - base)] = true;
+    }
 
     MemorySegment segment(long index) {
       long i = index - base;
@@ -57,7 +70,8 @@ final class ChunkFiles implements AutoCloseable {
     /** This table with chunk {@code index} added. */
     Table with(long index, MemorySegment segment, MappedFile file) {
       if (segments.length == 0) {
-        return new Table(index, new MemorySegment[] {segment}, new MappedFile[] {file});
+        return new Table(
+            index, new MemorySegment[] {segment}, new MappedFile[] {file}, new boolean[1]);
       }
       long newBase = Math.min(base, index);
       long end = Math.max(base + segments.length, index + 1);
@@ -66,11 +80,13 @@ final class ChunkFiles implements AutoCloseable {
       }
       MemorySegment[] s = new MemorySegment[(int) (end - newBase)];
       MappedFile[] f = new MappedFile[s.length];
+      boolean[] y = new boolean[s.length];
       System.arraycopy(segments, 0, s, (int) (base - newBase), segments.length);
       System.arraycopy(files, 0, f, (int) (base - newBase), files.length);
+      System.arraycopy(synced, 0, y, (int) (base - newBase), synced.length);
       s[(int) (index - newBase)] = segment;
       f[(int) (index - newBase)] = file;
-      return new Table(newBase, s, f);
+      return new Table(newBase, s, f, y);
     }
 
     /** This table without the chunks below {@code index}. */
@@ -82,7 +98,8 @@ final class ChunkFiles implements AutoCloseable {
       return new Table(
           index,
           java.util.Arrays.copyOfRange(segments, skip, segments.length),
-          java.util.Arrays.copyOfRange(files, skip, files.length));
+          java.util.Arrays.copyOfRange(files, skip, files.length),
+          java.util.Arrays.copyOfRange(synced, skip, synced.length));
     }
   }
 
@@ -130,16 +147,41 @@ final class ChunkFiles implements AutoCloseable {
 
   /**
    * Chunk {@code index} for writing: mapped already, else opened, else created here (the slow path
-   * the background thread normally takes first). Also asks the background thread to prepare the
-   * next chunk.
+   * the background thread normally takes first). In {@code SYNC} mode, also makes sure the chunk's
+   * header and directory entry are on disk, however this process first mapped it (a tailer, a seek
+   * or retention maps chunks for reading, without syncing). Also asks the background thread to
+   * prepare the next chunk.
    *
    * @throws DiskFullException naming the log directory if a new chunk cannot be reserved
    */
   MemorySegment forWrite(long index) throws IOException {
     MemorySegment s = mapped(index);
     if (s == null) s = map(index, true);
+    if (syncDirectory && !table.isSynced(index)) syncChunk(index);
     if (index >= prepareRequested.get()) requestPrepare(index + 1);
     return s;
+  }
+
+  /**
+   * Whether this process has synced chunk {@code index}'s header and directory entry since mapping
+   * it ({@code SYNC} mode only): for tests.
+   */
+  boolean headerSynced(long index) {
+    return table.isSynced(index);
+  }
+
+  /**
+   * {@code SYNC} mode: forces chunk {@code index}'s header and fsyncs the directory, once per
+   * mapping, before a record in it is acknowledged (whoever created the chunk, maybe a process in
+   * {@code NONE} mode).
+   */
+  private synchronized void syncChunk(long index) throws IOException {
+    Table t = table;
+    MappedFile file = t.file(index);
+    if (file == null || t.isSynced(index)) return; // unmapped by retention meanwhile, or done
+    file.force(0, FileHeader.SIZE);
+    syncDirectory();
+    t.markSynced(index);
   }
 
   /** Chunk {@code index} for reading, or null if it does not exist yet. */
@@ -186,18 +228,13 @@ final class ChunkFiles implements AutoCloseable {
     }
     try {
       validate(file, index);
-      if (create && syncDirectory) {
-        // SYNC mode: whoever created this chunk (maybe a NONE-mode process), its header and its
-        // directory entry must be on disk before a record in it is acknowledged.
-        file.force(0, FileHeader.SIZE);
-        syncDirectory();
-      }
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
     }
     MemorySegment segment = file.chunk(0);
     table = table.with(index, segment, file);
+    if (create && syncDirectory) syncChunk(index);
     return segment;
   }
 

@@ -39,12 +39,16 @@ final class ChunkIndex {
   private final long mask;
   private final long[] blockStarts = new long[INDEX_ENTRIES];
 
+  /** The most data records one chunk can hold: its record space in header-only records. */
+  private final long maxRecords;
+
   ChunkIndex(ChunkFiles chunks, LogMeta meta) {
     this.chunks = chunks;
     this.meta = meta;
     this.chunkSize = meta.chunkSize();
     this.shift = Long.numberOfTrailingZeros(chunkSize);
     this.mask = chunkSize - 1;
+    this.maxRecords = (chunkSize - FIRST_RECORD_OFFSET) / HEADER_SIZE;
     for (int b = 0; b < INDEX_ENTRIES; b++) {
       blockStarts[b] = LogChunkDescriptor.blockStart(chunkSize, b);
     }
@@ -74,6 +78,9 @@ final class ChunkIndex {
         throw new FileFormatException(chunks.path(i), "chunk file is missing inside the log");
       }
       long stored = (long) LogMeta.LONG_HANDLE.getAcquire(c, BASE_SEQUENCE_OFFSET);
+      if (stored < 0) {
+        throw damagedHeader(i, "sequence number of its first record is " + (stored - 1));
+      }
       if (stored != 0) {
         known = new Mark(stored - 1, c.get(LogMeta.LONG, BASE_MAX_TIME_OFFSET));
         break;
@@ -104,6 +111,9 @@ final class ChunkIndex {
     if (!advance(index)) return null;
     MemorySegment c = chunks.forRead(index);
     int count = (int) LogMeta.INT_HANDLE.getAcquire(c, END_COUNT_OFFSET) - 1;
+    if (count < 0 || count > maxRecords) {
+      throw damagedHeader(index, "index says it holds " + count + " records");
+    }
     long max = c.get(LogMeta.LONG, END_MAX_TIME_OFFSET);
     return new Mark(base.sequence() + count, Math.max(base.maxTime(), max));
   }
@@ -116,9 +126,9 @@ final class ChunkIndex {
     MemorySegment c = chunks.forRead(index);
     if (c == null) return false;
     if ((int) LogMeta.INT_HANDLE.getAcquire(c, END_COUNT_OFFSET) != 0) return true;
-    int next = indexed(c);
-    long off = next == 0 ? FIRST_RECORD_OFFSET : entryOffset(c, next - 1);
-    int data = next == 0 ? 0 : entryData(c, next - 1);
+    int next = indexed(index, c);
+    long off = next == 0 ? FIRST_RECORD_OFFSET : entryOffset(index, c, next - 1);
+    int data = next == 0 ? 0 : entryData(index, c, next - 1);
     long maxTime = next == 0 ? 0 : entryMaxTime(c, next - 1);
     while (off < chunkSize) {
       int state = (int) LogMeta.INT_HANDLE.getAcquire(c, off);
@@ -133,10 +143,7 @@ final class ChunkIndex {
         off = chunkSize;
         break;
       }
-      long aligned = LogChunkDescriptor.alignedLength(frame);
-      if (frame < HEADER_SIZE || off + aligned > chunkSize) {
-        throw damaged(index, off, "impossible length " + frame);
-      }
+      long aligned = step(index, off, state);
       if (type == LogChunkDescriptor.TYPE_DATA) {
         data++;
         maxTime = Math.max(maxTime, c.get(LogMeta.LONG, off + TIMESTAMP_OFFSET));
@@ -186,17 +193,19 @@ final class ChunkIndex {
     if (c == null) return -1;
     advance(lo);
     long target = sequence - base.sequence();
-    int n = indexed(c);
-    int b = lastEntry(n, e -> entryData(c, e) <= target);
-    long off = b < 0 ? FIRST_RECORD_OFFSET : entryOffset(c, b);
-    long data = b < 0 ? 0 : entryData(c, b);
+    long chunk = lo;
+    int n = indexed(chunk, c);
+    int b = lastEntry(n, e -> entryData(chunk, c, e) <= target);
+    long off = b < 0 ? FIRST_RECORD_OFFSET : entryOffset(chunk, c, b);
+    long data = b < 0 ? 0 : entryData(chunk, c, b);
     while (off < chunkSize) {
       int state = (int) LogMeta.INT_HANDLE.getAcquire(c, off);
       int type = LogChunkDescriptor.type(state);
       if (state == 0 || type == LogChunkDescriptor.TYPE_PENDING) return -1;
       if (type == LogChunkDescriptor.TYPE_PADDING) break;
-      if (type == LogChunkDescriptor.TYPE_DATA && data++ == target) return (lo << shift) + off;
-      off += LogChunkDescriptor.alignedLength(LogChunkDescriptor.frameLength(state));
+      long aligned = step(chunk, off, state);
+      if (type == LogChunkDescriptor.TYPE_DATA && data++ == target) return (chunk << shift) + off;
+      off += aligned;
     }
     return -1;
   }
@@ -222,26 +231,28 @@ final class ChunkIndex {
     MemorySegment c = chunks.forRead(lo);
     if (c == null) return -1;
     advance(lo);
-    int n = indexed(c);
+    long chunk = lo;
+    int n = indexed(chunk, c);
     int b = lastEntry(n, e -> Math.max(base.maxTime(), entryMaxTime(c, e)) < epochNanos);
-    long p = (lo << shift) + (b < 0 ? FIRST_RECORD_OFFSET : entryOffset(c, b));
+    long p = (chunk << shift) + (b < 0 ? FIRST_RECORD_OFFSET : entryOffset(chunk, c, b));
     while (true) {
       if ((p & mask) < FIRST_RECORD_OFFSET) p = (p & ~mask) + FIRST_RECORD_OFFSET;
-      MemorySegment chunk = chunks.forRead(p >>> shift);
-      if (chunk == null) return -1;
+      MemorySegment segment = chunks.forRead(p >>> shift);
+      if (segment == null) return -1;
       long off = p & mask;
-      int state = (int) LogMeta.INT_HANDLE.getAcquire(chunk, off);
+      int state = (int) LogMeta.INT_HANDLE.getAcquire(segment, off);
       int type = LogChunkDescriptor.type(state);
       if (state == 0 || type == LogChunkDescriptor.TYPE_PENDING) return -1;
       if (type == LogChunkDescriptor.TYPE_PADDING) {
         p = (p & ~mask) + chunkSize;
         continue;
       }
+      long aligned = step(p >>> shift, off, state);
       if (type == LogChunkDescriptor.TYPE_DATA
-          && chunk.get(LogMeta.LONG, off + TIMESTAMP_OFFSET) >= epochNanos) {
+          && segment.get(LogMeta.LONG, off + TIMESTAMP_OFFSET) >= epochNanos) {
         return p;
       }
-      p += LogChunkDescriptor.alignedLength(LogChunkDescriptor.frameLength(state));
+      p += aligned;
     }
   }
 
@@ -260,10 +271,10 @@ final class ChunkIndex {
     long target = position & mask;
     if (c == null) return target == FIRST_RECORD_OFFSET ? base.sequence() : -1;
     advance(index);
-    int n = indexed(c);
-    int b = lastEntry(n, e -> entryOffset(c, e) <= target);
-    long off = b < 0 ? FIRST_RECORD_OFFSET : entryOffset(c, b);
-    long data = b < 0 ? 0 : entryData(c, b);
+    int n = indexed(index, c);
+    int b = lastEntry(n, e -> entryOffset(index, c, e) <= target);
+    long off = b < 0 ? FIRST_RECORD_OFFSET : entryOffset(index, c, b);
+    long data = b < 0 ? 0 : entryData(index, c, b);
     while (off < target) {
       int state = (int) LogMeta.INT_HANDLE.getAcquire(c, off);
       int type = LogChunkDescriptor.type(state);
@@ -272,8 +283,9 @@ final class ChunkIndex {
         off = chunkSize;
         break;
       }
+      long aligned = step(index, off, state);
       if (type == LogChunkDescriptor.TYPE_DATA) data++;
-      off += LogChunkDescriptor.alignedLength(LogChunkDescriptor.frameLength(state));
+      off += aligned;
     }
     if (off != target) {
       throw new IllegalArgumentException(
@@ -307,17 +319,17 @@ final class ChunkIndex {
   /** How many of chunk {@code index}'s entries are valid: for tests and statistics. */
   int indexedEntries(long index) throws IOException {
     MemorySegment c = chunks.forRead(index);
-    return c == null ? 0 : indexed(c);
+    return c == null ? 0 : indexed(index, c);
   }
 
   private interface EntryTest {
-    boolean test(int entry);
+    boolean test(int entry) throws FileFormatException;
   }
 
   /**
    * The last entry below {@code n} that passes {@code test} (monotone: true, then false), or -1.
    */
-  private static int lastEntry(int n, EntryTest test) {
+  private static int lastEntry(int n, EntryTest test) throws FileFormatException {
     int lo = -1;
     int hi = n - 1;
     while (lo < hi) {
@@ -328,8 +340,32 @@ final class ChunkIndex {
     return lo;
   }
 
+  /** How many entries of chunk {@code index} are valid, checked to be 0 to 128. */
+  private int indexed(long index, MemorySegment c) throws FileFormatException {
+    int n = indexed(c);
+    if (n < 0 || n > INDEX_ENTRIES) {
+      throw damagedHeader(
+          index, "index says " + n + " of its " + INDEX_ENTRIES + " entries are valid");
+    }
+    return n;
+  }
+
   private static int indexed(MemorySegment c) {
     return (int) LogMeta.INT_HANDLE.getAcquire(c, INDEXED_OFFSET);
+  }
+
+  /**
+   * The aligned length of the data or aborted record at {@code off} of chunk {@code index}, checked
+   * to be at least a record header and to end inside the chunk, so that a scan always moves forward
+   * and stays in the chunk.
+   */
+  private long step(long index, long off, int state) throws FileFormatException {
+    int frame = LogChunkDescriptor.frameLength(state);
+    long aligned = LogChunkDescriptor.alignedLength(frame);
+    if (frame < HEADER_SIZE || off + aligned > chunkSize) {
+      throw damaged(index, off, "impossible length " + frame);
+    }
+    return aligned;
   }
 
   private static void raiseIndexed(MemorySegment c, int count) {
@@ -348,16 +384,37 @@ final class ChunkIndex {
     c.set(LogMeta.LONG, at + 8, maxTime);
   }
 
-  private static long entryOffset(MemorySegment c, int entry) {
-    return Integer.toUnsignedLong(c.get(LogMeta.INT, ENTRIES_OFFSET + (long) entry * ENTRY_SIZE));
+  /**
+   * The offset an entry points at, checked: a record's offset (from 4096, 8-byte aligned) or the
+   * chunk's end (entries past its last record).
+   */
+  private long entryOffset(long index, MemorySegment c, int entry) throws FileFormatException {
+    long off =
+        Integer.toUnsignedLong(c.get(LogMeta.INT, ENTRIES_OFFSET + (long) entry * ENTRY_SIZE));
+    if (off < FIRST_RECORD_OFFSET
+        || off > chunkSize
+        || (off & (LogChunkDescriptor.ALIGNMENT - 1)) != 0) {
+      throw damagedHeader(index, "index entry " + entry + " points at offset " + off);
+    }
+    return off;
   }
 
-  private static int entryData(MemorySegment c, int entry) {
-    return c.get(LogMeta.INT, ENTRIES_OFFSET + (long) entry * ENTRY_SIZE + 4);
+  /** The data records before an entry, checked to be no more than a chunk can hold. */
+  private int entryData(long index, MemorySegment c, int entry) throws FileFormatException {
+    int data = c.get(LogMeta.INT, ENTRIES_OFFSET + (long) entry * ENTRY_SIZE + 4);
+    if (data < 0 || data > maxRecords) {
+      throw damagedHeader(index, "index entry " + entry + " counts " + data + " records");
+    }
+    return data;
   }
 
   private static long entryMaxTime(MemorySegment c, int entry) {
     return c.get(LogMeta.LONG, ENTRIES_OFFSET + (long) entry * ENTRY_SIZE + 8);
+  }
+
+  private FileFormatException damagedHeader(long index, String problem) {
+    return new FileFormatException(
+        chunks.path(index), "damaged chunk header (sequence index): " + problem);
   }
 
   private FileFormatException damaged(long index, long off, String problem) {
