@@ -78,14 +78,16 @@ final class LogTailCommand implements Callable<Integer> {
     }
     Instant time = fromTime == null ? null : parseTime(fromTime);
     try (AppendLog log = AppendLog.open(dir, LogConfig.defaults())) {
-      LogReader reader = startReader(log, time);
-      // Past the end: with --follow, wait for the record to come (skipping earlier ones).
-      long skipBelow = fromSequence == null ? -1 : fromSequence;
+      Start start = start(log, time);
+      LogReader reader = start.reader();
+      boolean[] printing = {start.filter() == Filter.NONE};
       while (true) {
         reader.poll(
             (position, payload) -> {
-              if (reader.sequence() >= 0 && reader.sequence() < skipBelow) return;
-              out.println(position + "\t" + payload.byteSize() + "\t" + preview(payload));
+              if (!printing[0]) printing[0] = start.reached(reader, fromSequence, time);
+              if (printing[0]) {
+                out.println(position + "\t" + payload.byteSize() + "\t" + preview(payload));
+              }
             });
         out.flush();
         if (!follow) break;
@@ -95,17 +97,48 @@ final class LogTailCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LogReader startReader(AppendLog log, Instant time) throws IOException {
-    if (from != null) return log.tailer(from);
+  /** How the first record to print is recognised among those the reader hands out. */
+  private enum Filter {
+    /** The reader starts at it. */
+    NONE,
+    /** The first record numbered {@code --from-seq} or higher. */
+    SEQUENCE,
+    /** The first record stamped at or after {@code --from-time}. */
+    TIME
+  }
+
+  /** Where reading starts, and what the records before the first one to print look like. */
+  private record Start(LogReader reader, Filter filter) {
+    boolean reached(LogReader reader, Long sequence, Instant time) {
+      return switch (filter) {
+        case NONE -> true;
+        case SEQUENCE -> reader.sequence() >= sequence;
+        case TIME -> !reader.timestamp().isBefore(time);
+      };
+    }
+  }
+
+  /**
+   * A seek answers empty both past the end and while a record before the target is still being
+   * written (a pending claim): then the records from the target on may already be committed behind
+   * it. So an empty seek starts at the first record and recognises the target as it comes, rather
+   * than at the end, where those records (and any appended meanwhile) would be missed.
+   */
+  private Start start(AppendLog log, Instant time) throws IOException {
+    if (from != null) return new Start(log.tailer(from), Filter.NONE);
     if (fromSequence != null) {
       OptionalLong p = log.positionOfSequence(fromSequence);
-      return log.tailer(p.isPresent() ? p.getAsLong() : log.endPosition());
+      return p.isPresent()
+          ? new Start(log.tailer(p.getAsLong()), Filter.NONE)
+          : new Start(log.reader(), Filter.SEQUENCE);
     }
     if (time != null) {
       OptionalLong p = log.positionAtOrAfter(time);
-      return log.tailer(p.isPresent() ? p.getAsLong() : log.endPosition());
+      return p.isPresent()
+          ? new Start(log.tailer(p.getAsLong()), Filter.NONE)
+          : new Start(log.reader(), Filter.TIME);
     }
-    return log.reader();
+    return new Start(log.reader(), Filter.NONE);
   }
 
   private Instant parseTime(String text) {
