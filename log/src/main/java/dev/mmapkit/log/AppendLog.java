@@ -148,9 +148,14 @@ public final class AppendLog implements AutoCloseable {
    * @throws java.nio.file.AccessDeniedException if a file or the directory cannot be opened for
    *     writing
    * @throws DiskFullException if the small meta file cannot be reserved
+   * @throws MmapkitException if {@code dir} exists and is not a directory
    */
   public static AppendLog open(Path dir, LogConfig config) throws IOException {
     Objects.requireNonNull(config, "config");
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new MmapkitException(
+          dir, "is not a directory: a log is a directory of log.meta and chunk files");
+    }
     LogMeta meta = LogMeta.openOrCreate(dir, config.chunkSize());
     ChunkFiles chunks =
         new ChunkFiles(
@@ -426,8 +431,8 @@ public final class AppendLog implements AutoCloseable {
    * chunk.
    *
    * @throws IllegalArgumentException if {@code position} is before the first record, after the end,
-   *     not a multiple of 8, or not where a record starts (checked whenever the records before it
-   *     are committed)
+   *     not a multiple of 8, inside a chunk's 4 KiB header (other than at the chunk's start), or
+   *     not where a record starts (checked whenever the records before it are committed)
    * @throws dev.mmapkit.MmapkitException if retention deleted {@code position}'s chunk meanwhile
    */
   public LogReader tailer(long position) throws IOException {
@@ -444,10 +449,21 @@ public final class AppendLog implements AutoCloseable {
       throw new IllegalArgumentException(
           "position " + position + " is after the end of the log (" + end + ")");
     }
-    long p =
-        (position & mask) < FIRST_RECORD_OFFSET
-            ? (position & ~mask) + FIRST_RECORD_OFFSET
-            : position;
+    long offset = position & mask;
+    if (offset != 0 && offset < FIRST_RECORD_OFFSET) {
+      throw new IllegalArgumentException(
+          "position "
+              + position
+              + " is inside the "
+              + FIRST_RECORD_OFFSET
+              + "-byte header of chunk "
+              + (position >>> shift)
+              + ", not a record's position (the chunk's first record is at "
+              + ((position & ~mask) + FIRST_RECORD_OFFSET)
+              + ")");
+    }
+    // Offset 0: a chunk's start, which endPosition() returns after a record that filled a chunk.
+    long p = offset == 0 ? position + FIRST_RECORD_OFFSET : position;
     return new LogReader(this, position, index.sequenceAt(p));
   }
 

@@ -173,6 +173,33 @@ class RecoveryTest {
   }
 
   @Test
+  void aFirstChunkThatDoesNotKnowItsSequenceNumbersIsRefused() throws Exception {
+    try (AppendLog log = AppendLog.open(dir, CONFIG)) {
+      for (int i = 0; i < 4; i++) log.append(new byte[40_000]);
+    }
+    // chunk 0 deleted by hand, and chunk 1 never got its base stored (the sealing thread had not
+    // run)
+    Files.delete(chunk(0));
+    Tamper.zero(chunk(1), LogChunkDescriptor.BASE_SEQUENCE_OFFSET, 8);
+    var e = assertThrows(FileFormatException.class, () -> AppendLog.open(dir, CONFIG));
+    assertTrue(e.getMessage().contains(chunk(1).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("deleted other than by retention"), e.getMessage());
+  }
+
+  @Test
+  void openOnARegularFileIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-log"), "text");
+    var e = assertThrows(dev.mmapkit.MmapkitException.class, () -> AppendLog.open(file, CONFIG));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("is not a directory"), e.getMessage());
+    assertEquals("text", Files.readString(file), "left alone");
+    // a path through a regular file
+    var through =
+        assertThrows(java.io.IOException.class, () -> AppendLog.open(file.resolve("log"), CONFIG));
+    assertTrue(through.getMessage().contains(file.toString()), through.getMessage());
+  }
+
+  @Test
   void aTruncatedChunkIsRefused() throws Exception {
     try (AppendLog log = AppendLog.open(dir, CONFIG)) {
       log.append(new byte[1000]);

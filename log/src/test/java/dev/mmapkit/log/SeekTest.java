@@ -164,6 +164,16 @@ class SeekTest {
       var after = assertThrows(IllegalArgumentException.class, () -> log.tailer(b + 1024));
       assertTrue(after.getMessage().contains("after the end"), after.getMessage());
       assertEquals(1, readAll(log.tailer(b)).get(0).sequence());
+      long chunk = log.chunkSize();
+      while (log.endPosition() < 2 * chunk) log.append(new byte[1000]);
+      for (long header : new long[] {8, 1024, LogChunkDescriptor.FIRST_RECORD_OFFSET - 8}) {
+        var inHeader =
+            assertThrows(IllegalArgumentException.class, () -> log.tailer(chunk + header));
+        assertTrue(inHeader.getMessage().contains("header of chunk 1"), inHeader.getMessage());
+      }
+      // a chunk's start is where the end is after a record that fills a chunk: the first record
+      long firstInChunk = chunk + LogChunkDescriptor.FIRST_RECORD_OFFSET;
+      assertEquals(readAll(log.tailer(firstInChunk)), readAll(log.tailer(chunk)));
     }
   }
 
