@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
  * {@code mmapkit log tail DIR}: prints records (position, length, the first bytes) from a position,
  * a sequence number or a time, and with {@code --follow} keeps printing as they are appended.
  *
+ * <p>If the log cannot place the sequence number or time yet (past the end, or behind a record
+ * still being written), it reads from the first record and starts printing at the first one that
+ * matches, so committed records behind a pending one are not skipped.
+ *
  * <p><b>NOTE</b>: it opens the log like any reader, so if no other process has the log open,
  * recovery runs first (and may cut a torn last record).
  */

@@ -52,7 +52,10 @@ import java.util.OptionalLong;
  *
  * <p>While processes have the log open, an appender that dies between claiming and committing
  * leaves a pending record naming its process; a reader that waits there for {@code 100 ms} finds
- * the process dead and aborts the record, so readers go on.
+ * the process dead and aborts the record, so readers go on. A reader judges claims only if it is in
+ * the pid namespace {@code log.meta} records, the mounted {@code /proc} belongs to that namespace,
+ * and {@code /proc} is not mounted with {@code hidepid}; otherwise it waits at the claim until a
+ * process that can judge it does, or until the next recovery.
  *
  * <p><b>NOTE</b>: an appender that dies in the few instructions between moving the tail and marking
  * its record pending leaves a hole that names no owner: readers wait at it until the next recovery,
@@ -61,9 +64,10 @@ import java.util.OptionalLong;
  * <h2>Sequence numbers and seeking</h2>
  *
  * Data records are numbered from 0 in log order without gaps ({@link LogReader#sequence()}) and
- * carry the time they were committed ({@link LogReader#timestamp()}). {@link #positionOfSequence}
- * and {@link #positionAtOrAfter} find a record through a sparse index in each chunk's header page,
- * which appends never touch (see {@link LogChunkDescriptor}).
+ * carry the time they were written ({@link LogReader#timestamp()}; for {@code append}, taken before
+ * the payload is copied). {@link #positionOfSequence} and {@link #positionAtOrAfter} find a record
+ * through a sparse index in each chunk's header page, which appends never touch (see {@link
+ * LogChunkDescriptor}).
  *
  * <h2>Threads</h2>
  *
@@ -378,7 +382,13 @@ public final class AppendLog implements AutoCloseable {
 
   /**
    * Aborts the pending record at {@code position} if the process that claimed it has died, so that
-   * readers can go on past it; a claim whose owner is alive (or unknown) is left alone.
+   * readers can go on past it; a claim whose owner is alive (or unknown) is left alone, and so is
+   * every claim if this process cannot judge pids ({@link ClaimOwners}).
+   *
+   * <p><b>NOTE</b>: the claimer's publish is a plain release store (a compare-and-set there would
+   * cost the hot path several times over), so a claimer wrongly judged dead would overwrite the
+   * abort with its record, after readers skipped it. Hence the conditions under which claims are
+   * judged at all, and a liveness check that must never call a live process dead.
    *
    * @return whether the record is no longer pending (aborted here, or published meanwhile)
    */
@@ -489,11 +499,11 @@ public final class AppendLog implements AutoCloseable {
 
   /**
    * The position of the first record, in log order, whose timestamp (the appender's wall clock when
-   * it committed the record) is at or after {@code time}. Exact even if timestamps are not in log
-   * order (clocks of several processes, a clock set back): the index keeps, for each point, the
-   * latest timestamp before it. With timestamps in log order this is the usual "first record at or
-   * after {@code time}"; otherwise records after the returned one may be older than {@code time}.
-   * Only records retention kept are considered.
+   * it wrote the record, see {@link LogReader#timestampNanos()}) is at or after {@code time}. Exact
+   * even if timestamps are not in log order (clocks of several processes, a clock set back): the
+   * index keeps, for each point, the latest timestamp before it. With timestamps in log order this
+   * is the usual "first record at or after {@code time}"; otherwise records after the returned one
+   * may be older than {@code time}. Only records retention kept are considered.
    *
    * <p>Cost: as {@link #positionOfSequence}.
    *

@@ -54,8 +54,9 @@ import dev.mmapkit.internal.FileHeader;
  *       record's position, frame length and timestamp (see {@code RecordChecksum}); while the
  *       record is pending: the claimer's process id (0 if unknown), stored together with the state
  *       word in one 8-byte store, and replaced together with it when the record is published</td></tr>
- *   <tr><td>{@link #TIMESTAMP_OFFSET}</td><td>8</td><td>when the record was committed, epoch
- *       nanoseconds by the appender's wall clock</td></tr>
+ *   <tr><td>{@link #TIMESTAMP_OFFSET}</td><td>8</td><td>when the record was written, epoch
+ *       nanoseconds by the appender's wall clock: {@code append} takes it after the claim, before
+ *       copying the payload; a {@code LogClaim} at {@code commit}</td></tr>
  *   <tr><td>{@link #HEADER_SIZE}</td><td>n</td><td>payload</td></tr>
  *   <tr><td>16 + n</td><td>0–7</td><td>zero padding to the next multiple of 8</td></tr>
  * </table>

@@ -16,9 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * process, may read one log.
  *
  * <p>Inside the handler (and after it), {@link #sequence()} and {@link #timestamp()} give the
- * record's sequence number and commit time. A reader waiting at a record whose appender died
- * between claiming and committing skips it once it finds the appender's process gone (checked every
- * 100 ms of waiting).
+ * record's sequence number and timestamp. A reader waiting at a record whose appender died between
+ * claiming and committing skips it once it finds the appender's process gone (checked every 100 ms
+ * of waiting), if this process can judge that: it is in the pid namespace {@code log.meta} records,
+ * and the mounted {@code /proc} is of that namespace and hides no process. Otherwise it waits there
+ * until another process skips it or the next recovery.
  */
 public final class LogReader {
   /** Spins this many times (tens of microseconds) before sleeping on a futex. */
@@ -81,8 +83,9 @@ public final class LogReader {
   }
 
   /**
-   * The timestamp of the record last handed to a handler: the appender's wall clock when it
-   * committed it, in nanoseconds since the epoch; 0 before the first record.
+   * The timestamp of the record last handed to a handler: the appender's wall clock when it wrote
+   * it ({@link AppendLog#append(byte[])}: after the claim, before the copy; {@link LogClaim}: at
+   * {@code commit}), in nanoseconds since the epoch; 0 before the first record.
    */
   public long timestampNanos() {
     return timestamp;
