@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,6 @@ public final class Broadcast {
   private Broadcast() {}
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   /** Where broadcast files live unless told otherwise: shared memory that never touches a disk. */
   public static final Path DEFAULT_DIRECTORY = RingBuffers.DEFAULT_DIRECTORY;
@@ -89,16 +89,32 @@ public final class Broadcast {
    * any) and what follows. In a reliable one it starts at the tail: it receives what is transmitted
    * from now on.
    *
+   * <p><b>NOTE</b>: a process that may read but not write a lossy broadcast file still gets a
+   * receiver, mapped read-only and outside the receiver table: {@link BroadcastReceiver#slot()} is
+   * -1, its position and lapped count are not visible in the file, and its {@link
+   * BroadcastReceiver#awaitMessages} parks in short steps instead of sleeping until woken.
+   *
    * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws java.nio.file.AccessDeniedException if this process may not read the file, or may not
+   *     write a reliable one (a reliable receiver publishes its position for the transmitter)
    * @throws FileFormatException naming the file and the problem: not a broadcast file, another
    *     layout version, a corrupted header, a truncated file, counters that make no sense
    * @throws IllegalStateException if all {@link BroadcastDescriptor#RECEIVER_SLOTS} receiver slots
    *     belong to live receivers
    */
   public static BroadcastReceiver openReceiver(Path path) throws IOException {
-    Opened opened = open(path, true);
+    boolean writable = Files.isWritable(path);
+    Opened opened = open(path, writable);
+    if (!writable && opened.reliable) {
+      opened.file.close();
+      throw new AccessDeniedException(
+          path.toString(),
+          null,
+          "a reliable broadcast receiver must write its position into the file, and this process"
+              + " may not write it");
+    }
     try {
-      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable);
+      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable);
     } catch (RuntimeException e) {
       opened.file.close();
       throw e;
@@ -140,7 +156,7 @@ public final class Broadcast {
           (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET),
           (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
           (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
-          (int) INT.getVolatile(meta, WAITERS_OFFSET),
+          Long.bitCount(table.sleepers()),
           (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
           transmitterPid,
           Processes.isAlive(
@@ -191,7 +207,7 @@ public final class Broadcast {
                 + " needs "
                 + fileSize(capacity));
       }
-      checkCounters(path, file.chunk(0));
+      checkCounters(path, file.chunk(0), capacity);
       return new Opened(file, capacity, mode == RELIABLE);
     } catch (IOException | RuntimeException e) {
       file.close();
@@ -199,9 +215,11 @@ public final class Broadcast {
     }
   }
 
-  private static void checkCounters(Path path, MemorySegment meta) throws FileFormatException {
+  private static void checkCounters(Path path, MemorySegment meta, long capacity)
+      throws FileFormatException {
     // In this order: the transmitter stores the tail intent before latest and tail, so the intent
-    // read last covers both even while a record is being transmitted.
+    // read last covers both even while a record is being transmitted. It is never more than a
+    // record (and a padding) ahead of either: a ring ahead means a receiver could resume nowhere.
     long latest = (long) LONG.getAcquire(meta, LATEST_OFFSET);
     long tail = (long) LONG.getAcquire(meta, TAIL_OFFSET);
     long tailIntent = (long) LONG.getVolatile(meta, TAIL_INTENT_OFFSET);
@@ -209,6 +227,8 @@ public final class Broadcast {
         || tail < 0
         || tailIntent < tail
         || tailIntent < latest
+        || tailIntent - tail > capacity
+        || tailIntent - latest > capacity
         || ((latest | tail | tailIntent) & (ALIGNMENT - 1)) != 0) {
       throw new FileFormatException(
           path,

@@ -50,7 +50,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       data.set(
           ValueLayout.JAVA_LONG,
           tailIndex,
-          header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE));
+          header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE | PADDING_CLAIM_FLAG));
     }
     // The consumer does not zero what it reads: a stale record from the last lap must never look
     // like the next one, so the producer zeroes the next header before it publishes this record.
