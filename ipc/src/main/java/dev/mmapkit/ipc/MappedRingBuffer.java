@@ -229,7 +229,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * process's identity, which no live consumer ever stores: a consumer that went to sleep since
    * keeps its own.
    */
-  private void clearWaitersOfDeadConsumer() {
+  void clearWaitersOfDeadConsumer() {
     long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
     if (sleeper != 0 && !ProcessIdentity.alive(sleeper)) {
       LONG.compareAndSet(meta, WAITERS_OFFSET, sleeper, 0L);
