@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ public final class Broadcast {
    * BroadcastReceiver#awaitMessages} parks in short steps instead of sleeping until woken.
    *
    * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws FileSystemException if {@code path} is a directory
    * @throws java.nio.file.AccessDeniedException if this process may not read the file, or may not
    *     write a reliable one (a reliable receiver publishes its position for the transmitter)
    * @throws FileFormatException naming the file and the problem: not a broadcast file, another
@@ -123,8 +125,12 @@ public final class Broadcast {
 
   /**
    * Reads a broadcast file's positions, counters and receiver table through a read-only mapping,
-   * without joining it: what monitoring and {@code mmapkit ipc stat} use.
+   * without joining it: what monitoring and {@code mmapkit ipc stat} use. Needs read permission
+   * only.
    *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws FileSystemException if {@code path} is a directory
+   * @throws java.nio.file.AccessDeniedException if this process may not read the file
    * @throws FileFormatException as {@link #openReceiver}
    */
   public static BroadcastStats readStats(Path path) throws IOException {
@@ -168,6 +174,9 @@ public final class Broadcast {
   private record Opened(MappedFile file, long capacity, boolean reliable) {}
 
   private static Opened open(Path path, boolean writable) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new FileSystemException(path.toString(), null, "is a directory, not a broadcast file");
+    }
     long size = Files.size(path);
     if (size < FileHeader.SIZE) {
       throw new FileFormatException(

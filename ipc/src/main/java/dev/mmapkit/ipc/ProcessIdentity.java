@@ -13,18 +13,30 @@ final class ProcessIdentity {
 
   static final int START_TIME_BITS = 41;
   private static final long START_TIME_MASK = (1L << START_TIME_BITS) - 1;
-  private static final long CURRENT = of(Processes.currentPid(), Processes.currentStartTime());
+  private static final long CURRENT_PID = Processes.currentPid();
+  private static final long CURRENT =
+      fits(CURRENT_PID) ? of(CURRENT_PID, Processes.currentStartTime()) : 0;
 
-  /** This process. */
+  /**
+   * This process.
+   *
+   * @throws IllegalStateException if its pid is 2^22 or more (beyond Linux's limit)
+   */
   static long current() {
+    if (CURRENT == 0) of(CURRENT_PID, 0);
     return CURRENT;
   }
 
   static long of(long pid, long startTime) {
-    if (pid <= 0 || pid >= 1L << (63 - START_TIME_BITS)) {
-      throw new IllegalStateException("process id " + pid + " does not fit an identity word");
+    if (!fits(pid)) {
+      throw new IllegalStateException(
+          "process id " + pid + " does not fit an identity word (pids must be below 2^22)");
     }
     return (pid << START_TIME_BITS) | (startTime & START_TIME_MASK);
+  }
+
+  private static boolean fits(long pid) {
+    return pid > 0 && pid < 1L << (63 - START_TIME_BITS);
   }
 
   static long pid(long identity) {
