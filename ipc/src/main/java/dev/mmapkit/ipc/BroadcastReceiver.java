@@ -132,6 +132,10 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
    * blocks.
    *
    * @return false if there is no new message yet
+   * @throws java.io.UncheckedIOException wrapping a {@link FileFormatException} if the file's
+   *     records or counters are corrupted (a latest record more than a ring behind the tail intent)
+   * @throws IllegalStateException if this receiver's slot no longer names its process: it was
+   *     dropped from the receiver table, and messages may have been lost
    */
   public boolean receiveNext() {
     while (true) {

@@ -323,7 +323,8 @@ class BroadcastTest {
   }
 
   @Test
-  @Timeout(10)
+  // On its own thread: a receiver looping for good never sees an interrupt.
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void countersCorruptedWhileAReceiverReadsAreReportedNotLoopedOn() throws Exception {
     try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 64 * 1024);
         BroadcastReceiver receiver = Broadcast.openReceiver(path)) {
