@@ -124,7 +124,7 @@ class ReceiverTableTest {
             BroadcastReceiverMain.DATA_TYPE, Payloads.bytes(0, 0, i, Payloads.length(i, 100)));
       }
       transmitter.transmit(BroadcastReceiverMain.END_TYPE, new byte[8]);
-      ChildJvm.Result result = ChildJvm.finish(sleeper, 8);
+      ChildJvm.Result result = ChildJvm.finish(sleeper, 9); // a missed wake-up costs 10 s
       assertEquals(0, result.exitCode(), result.toString());
       assertEquals("received=5 lapped=0", result.stdout().strip());
       assertEquals(0, sleepers());
