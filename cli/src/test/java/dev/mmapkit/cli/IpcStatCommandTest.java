@@ -3,12 +3,17 @@ package dev.mmapkit.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mmapkit.ipc.Broadcast;
+import dev.mmapkit.ipc.BroadcastDescriptor;
 import dev.mmapkit.ipc.BroadcastReceiver;
 import dev.mmapkit.ipc.BroadcastTransmitter;
 import dev.mmapkit.ipc.RingBuffer;
 import dev.mmapkit.ipc.RingBuffers;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,6 +79,27 @@ class IpcStatCommandTest {
       assertEquals(0, table.exitCode(), table.err());
       assertTrue(table.out().contains("reliable"), table.out());
       assertTrue(table.out().contains("lapped"), table.out());
+    }
+  }
+
+  @Test
+  void aCorruptBroadcastFileIsReportedWithItsPathAndTheProblem() throws Exception {
+    Path path = dir.resolve("corrupt");
+    Broadcast.createTransmitter(path, 4096).close();
+    // Tail and tail intent a whole ring past latest: no receiver could resume anywhere.
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 20);
+      channel.write(tail.duplicate(), BroadcastDescriptor.TAIL_INTENT_OFFSET);
+      channel.write(tail.duplicate(), BroadcastDescriptor.TAIL_OFFSET);
+    }
+    for (boolean json : new boolean[] {false, true}) {
+      CliRun run =
+          json
+              ? CliRun.of("ipc", "stat", path.toString(), "--json")
+              : CliRun.of("ipc", "stat", path.toString());
+      assertEquals(1, run.exitCode(), run.out());
+      assertTrue(run.err().startsWith("mmapkit: " + path), run.err());
+      assertTrue(run.err().contains("corrupted counters: latest 0, tail 1048576"), run.err());
     }
   }
 

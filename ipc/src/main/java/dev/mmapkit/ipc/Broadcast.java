@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +40,6 @@ public final class Broadcast {
   private Broadcast() {}
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   /** Where broadcast files live unless told otherwise: shared memory that never touches a disk. */
   public static final Path DEFAULT_DIRECTORY = RingBuffers.DEFAULT_DIRECTORY;
@@ -89,16 +90,33 @@ public final class Broadcast {
    * any) and what follows. In a reliable one it starts at the tail: it receives what is transmitted
    * from now on.
    *
+   * <p><b>NOTE</b>: a process that may read but not write a lossy broadcast file still gets a
+   * receiver, mapped read-only and outside the receiver table: {@link BroadcastReceiver#slot()} is
+   * -1, its position and lapped count are not visible in the file, and its {@link
+   * BroadcastReceiver#awaitMessages} parks in short steps instead of sleeping until woken.
+   *
    * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws FileSystemException if {@code path} is a directory
+   * @throws java.nio.file.AccessDeniedException if this process may not read the file, or may not
+   *     write a reliable one (a reliable receiver publishes its position for the transmitter)
    * @throws FileFormatException naming the file and the problem: not a broadcast file, another
    *     layout version, a corrupted header, a truncated file, counters that make no sense
    * @throws IllegalStateException if all {@link BroadcastDescriptor#RECEIVER_SLOTS} receiver slots
    *     belong to live receivers
    */
   public static BroadcastReceiver openReceiver(Path path) throws IOException {
-    Opened opened = open(path, true);
+    boolean writable = Files.isWritable(path);
+    Opened opened = open(path, writable);
+    if (!writable && opened.reliable) {
+      opened.file.close();
+      throw new AccessDeniedException(
+          path.toString(),
+          null,
+          "a reliable broadcast receiver must write its position into the file, and this process"
+              + " may not write it");
+    }
     try {
-      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable);
+      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable);
     } catch (RuntimeException e) {
       opened.file.close();
       throw e;
@@ -107,8 +125,12 @@ public final class Broadcast {
 
   /**
    * Reads a broadcast file's positions, counters and receiver table through a read-only mapping,
-   * without joining it: what monitoring and {@code mmapkit ipc stat} use.
+   * without joining it: what monitoring and {@code mmapkit ipc stat} use. Needs read permission
+   * only.
    *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws FileSystemException if {@code path} is a directory
+   * @throws java.nio.file.AccessDeniedException if this process may not read the file
    * @throws FileFormatException as {@link #openReceiver}
    */
   public static BroadcastStats readStats(Path path) throws IOException {
@@ -140,7 +162,7 @@ public final class Broadcast {
           (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET),
           (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
           (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
-          (int) INT.getVolatile(meta, WAITERS_OFFSET),
+          Long.bitCount(table.sleepers()),
           (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
           transmitterPid,
           Processes.isAlive(
@@ -152,6 +174,9 @@ public final class Broadcast {
   private record Opened(MappedFile file, long capacity, boolean reliable) {}
 
   private static Opened open(Path path, boolean writable) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new FileSystemException(path.toString(), null, "is a directory, not a broadcast file");
+    }
     long size = Files.size(path);
     if (size < FileHeader.SIZE) {
       throw new FileFormatException(
@@ -191,7 +216,7 @@ public final class Broadcast {
                 + " needs "
                 + fileSize(capacity));
       }
-      checkCounters(path, file.chunk(0));
+      checkCounters(path, file.chunk(0), capacity);
       return new Opened(file, capacity, mode == RELIABLE);
     } catch (IOException | RuntimeException e) {
       file.close();
@@ -199,9 +224,11 @@ public final class Broadcast {
     }
   }
 
-  private static void checkCounters(Path path, MemorySegment meta) throws FileFormatException {
+  private static void checkCounters(Path path, MemorySegment meta, long capacity)
+      throws FileFormatException {
     // In this order: the transmitter stores the tail intent before latest and tail, so the intent
-    // read last covers both even while a record is being transmitted.
+    // read last covers both even while a record is being transmitted. It is never more than a
+    // record (and a padding) ahead of either: a ring ahead means a receiver could resume nowhere.
     long latest = (long) LONG.getAcquire(meta, LATEST_OFFSET);
     long tail = (long) LONG.getAcquire(meta, TAIL_OFFSET);
     long tailIntent = (long) LONG.getVolatile(meta, TAIL_INTENT_OFFSET);
@@ -209,6 +236,8 @@ public final class Broadcast {
         || tail < 0
         || tailIntent < tail
         || tailIntent < latest
+        || tailIntent - tail > capacity
+        || tailIntent - latest > capacity
         || ((latest | tail | tailIntent) & (ALIGNMENT - 1)) != 0) {
       throw new FileFormatException(
           path,

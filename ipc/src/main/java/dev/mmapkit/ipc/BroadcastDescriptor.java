@@ -24,9 +24,10 @@ import dev.mmapkit.internal.FileHeader;
  *       record, where a lapped receiver resumes</td></tr>
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: the transmitter increments
  *       it to wake sleeping receivers (own line)</td></tr>
- *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>receivers asleep on the futex word</td></tr>
  *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a receiver has slept: from then
  *       on the transmitter publishes its tail with a volatile store</td></tr>
+ *   <tr><td>{@value #WAITERS_OFFSET}</td><td>8</td><td>receivers asleep on the futex word: bit
+ *       {@code s} is set while the receiver in slot {@code s} sleeps (one atomic or / and)</td></tr>
  *   <tr><td>{@value #TRANSMITTER_PID_OFFSET}</td><td>8</td><td>the transmitter's process id (own
  *       line, with the counters after it)</td></tr>
  *   <tr><td>{@value #TRANSMITTER_START_TIME_OFFSET}</td><td>8</td><td>its process start time</td></tr>
@@ -37,11 +38,11 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #DROPPED_RECEIVERS_OFFSET}</td><td>8</td><td>receivers dropped because their
  *       process was gone</td></tr>
  *   <tr><td>{@value #RECEIVERS_OFFSET}</td><td>{@value #RECEIVER_SLOT_SIZE} × {@value
- *       #RECEIVER_SLOTS}</td><td>receiver table, one 128-byte line per slot: process id (8, at
- *       {@value #RECEIVER_PID}; 0 = free, {@value #RECEIVER_REGISTERING} while a receiver joins),
- *       start time (8, at {@value #RECEIVER_START_TIME}), position (8, at {@value
- *       #RECEIVER_POSITION}: bytes it has read past), lapped count (8, at {@value
- *       #RECEIVER_LAPPED}), asleep flag (4, at {@value #RECEIVER_WAITING})</td></tr>
+ *       #RECEIVER_SLOTS}</td><td>receiver table, one 128-byte line per slot: owner (8, at {@value
+ *       #RECEIVER_OWNER}; 0 = free, the owner process's identity (pid × 2^41 + start time) once
+ *       joined, minus the identity of the process that joins, leaves or frees the slot meanwhile),
+ *       position (8, at {@value #RECEIVER_POSITION}: bytes it has read past), lapped count (8, at
+ *       {@value #RECEIVER_LAPPED})</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -58,7 +59,7 @@ public final class BroadcastDescriptor {
   public static final String KIND = "BCST";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** Header parameter index of the capacity. */
   public static final int CAPACITY_PARAMETER = 0;
@@ -85,8 +86,8 @@ public final class BroadcastDescriptor {
       RECORDS_WRITTEN_OFFSET = TAIL_OFFSET + 8,
       LATEST_OFFSET = RECORDS_WRITTEN_OFFSET + 8,
       WAKE_SEQUENCE_OFFSET = TAIL_INTENT_OFFSET + LINE,
-      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
-      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
+      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
+      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
       TRANSMITTER_PID_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
       TRANSMITTER_START_TIME_OFFSET = TRANSMITTER_PID_OFFSET + 8,
       BACK_PRESSURE_COUNT_OFFSET = TRANSMITTER_START_TIME_OFFSET + 8,
@@ -102,14 +103,7 @@ public final class BroadcastDescriptor {
   public static final int RECEIVER_SLOT_SIZE = 128;
 
   /** Offsets within a receiver slot. */
-  public static final int RECEIVER_PID = 0,
-      RECEIVER_START_TIME = 8,
-      RECEIVER_POSITION = 16,
-      RECEIVER_LAPPED = 24,
-      RECEIVER_WAITING = 32;
-
-  /** The process id a slot holds while a receiver joins or leaves; counts as alive. */
-  public static final long RECEIVER_REGISTERING = -1;
+  public static final int RECEIVER_OWNER = 0, RECEIVER_POSITION = 8, RECEIVER_LAPPED = 16;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;

@@ -2,9 +2,11 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
+import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -41,6 +43,7 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   private final Arena arena = Arena.ofAuto();
   private final ReceiverTable receivers;
   private final int slot;
+  private final MemorySegment slotSegment;
   private final long slotOffset;
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess = NativeAccess.get();
@@ -53,7 +56,7 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   private int type;
   private int length;
 
-  BroadcastReceiver(MappedFile file, long capacity, boolean reliable) {
+  BroadcastReceiver(MappedFile file, long capacity, boolean reliable, boolean writable) {
     this.file = file;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
@@ -63,21 +66,32 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
     this.copy = arena.allocate(Math.min(INITIAL_COPY_SIZE, Math.max(8, maxMessageLength)), 8);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
     this.receivers = new ReceiverTable(meta);
-    this.slot = receivers.join(this::tail);
-    this.slotOffset = receiverOffset(slot);
+    if (writable) {
+      this.slot = receivers.join(this::tail);
+      this.slotSegment = meta;
+      this.slotOffset = receiverOffset(slot);
+    } else {
+      // A lossy receiver on a file it may not write: no slot; it publishes into its own memory.
+      this.slot = -1;
+      this.slotSegment = arena.allocate(RECEIVER_SLOT_SIZE, 8);
+      this.slotOffset = 0;
+    }
     // Reliable: from the tail read when joining, which the transmitter will not lap. Lossy: from
     // the latest message.
     this.cursor = reliable ? receivers.position(slot) : latest();
     publishPosition();
   }
 
-  /** This receiver's slot in the file's receiver table. */
+  /**
+   * This receiver's slot in the file's receiver table, or -1 for a lossy receiver opened on a file
+   * it may not write (see {@link Broadcast#openReceiver}).
+   */
   public int slot() {
     return slot;
   }
 
   private void publishPosition() {
-    LONG.setRelease(meta, slotOffset + RECEIVER_POSITION, cursor);
+    LONG.setRelease(slotSegment, slotOffset + RECEIVER_POSITION, cursor);
   }
 
   long tailIntent() {
@@ -118,6 +132,10 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
    * blocks.
    *
    * @return false if there is no new message yet
+   * @throws java.io.UncheckedIOException wrapping a {@link FileFormatException} if the file's
+   *     records or counters are corrupted (a latest record more than a ring behind the tail intent)
+   * @throws IllegalStateException if this receiver's slot no longer names its process: it was
+   *     dropped from the receiver table, and messages may have been lost
    */
   public boolean receiveNext() {
     while (true) {
@@ -223,9 +241,49 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   }
 
   private void lapped() {
+    checkStillInTable();
     lappedCount++;
-    LONG.setRelease(meta, slotOffset + RECEIVER_LAPPED, lappedCount);
-    cursor = latest();
+    LONG.setRelease(slotSegment, slotOffset + RECEIVER_LAPPED, lappedCount);
+    while (true) {
+      long latest = latest();
+      if (intact(latest)) {
+        cursor = latest;
+        return;
+      }
+      // The transmitter moves the tail intent at most a record or two past latest before it moves
+      // latest, so an intent read between two equal reads of latest that is a ring ahead of it is
+      // not a race but a corrupted file (which would otherwise send this loop round forever).
+      long tailIntent = tailIntent();
+      if (latest() == latest && tailIntent - latest > capacity) {
+        throw new UncheckedIOException(
+            new FileFormatException(
+                file.path(),
+                "corrupted broadcast file: latest record at "
+                    + latest
+                    + " is more than the "
+                    + capacity
+                    + "-byte capacity behind the tail intent "
+                    + tailIntent));
+      }
+    }
+  }
+
+  /**
+   * A receiver whose slot no longer names its process was dropped (its slot may belong to another
+   * receiver now): a reliable transmitter no longer waits for it, so it cannot go on pretending it
+   * was merely lapped.
+   */
+  private void checkStillInTable() {
+    if (slot >= 0 && receivers.owner(slot) != ProcessIdentity.current()) {
+      throw new IllegalStateException(
+          "this receiver was dropped from the receiver table of "
+              + file.path()
+              + " (slot "
+              + slot
+              + " now has owner word "
+              + receivers.owner(slot)
+              + "): messages may have been lost; open a new receiver");
+    }
   }
 
   private void ensureCopySize(int size) {
@@ -251,23 +309,22 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   @Override
   public boolean awaitMessages(long timeoutNanos) {
     if (available()) return true;
-    if (nativeAccess.isEmpty() || !sleepEnabled()) {
+    if (slot < 0 || nativeAccess.isEmpty() || !sleepEnabled()) {
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
       return available();
     }
+    // Its bit is someone else's once its slot is.
+    checkStillInTable();
     int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
-    // Flag first, then count: whoever clears the flag (this receiver, or whoever drops it after its
-    // death) takes it out of the count.
-    INT.setVolatile(meta, slotOffset + RECEIVER_WAITING, 1);
-    INT.getAndAdd(meta, WAITERS_OFFSET, 1);
+    // One atomic or: killed at any point, this receiver leaves at most its own bit set, which
+    // whoever drops its slot clears.
+    receivers.sleep(slot);
     try {
       // Registered first, looked last: a transmitter that moved the tail after this look sees us.
       if (available()) return true;
       nativeAccess.get().futexWait(wakeWord, sequence, timeoutNanos);
     } finally {
-      if (INT.compareAndSet(meta, slotOffset + RECEIVER_WAITING, 1, 0)) {
-        INT.getAndAdd(meta, WAITERS_OFFSET, -1);
-      }
+      receivers.wake(slot);
     }
     return available();
   }
@@ -289,7 +346,8 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   public void close() throws IOException {
     if (closed) return;
     closed = true;
-    receivers.leave(slot);
+    // A receiver that was dropped leaves its former slot alone: it may be someone else's now.
+    if (slot >= 0) receivers.leave(slot);
     file.close();
   }
 }

@@ -35,7 +35,8 @@ public record BroadcastStats(
    * One receiver in the table.
    *
    * @param slot its slot
-   * @param pid its process id ({@code -1} while joining or leaving)
+   * @param pid its process id ({@code -1} while the slot is in flux: joining, leaving or being
+   *     freed)
    * @param position bytes of the stream it has read past
    * @param lag bytes transmitted that it has not read
    * @param lappedCount times it was overwritten and skipped ahead (lossy mode)

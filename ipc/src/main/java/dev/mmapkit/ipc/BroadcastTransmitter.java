@@ -25,8 +25,8 @@ import java.util.Optional;
  * <p>For every record it stores the tail intent (release, then a store-store fence) before writing
  * any byte, then the record, then latest and tail (release). A receiver that reads a record and
  * then finds the tail intent no more than a ring ahead of it knows no byte of it was overwritten.
- * After the tail it loads the waiter count, one load while no receiver sleeps, and wakes sleeping
- * receivers through the futex word in the file.
+ * After the tail it loads the sleepers' bitmask, one load while no receiver sleeps, and wakes
+ * sleeping receivers through the futex word in the file.
  */
 public final class BroadcastTransmitter implements AutoCloseable {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -47,7 +47,6 @@ public final class BroadcastTransmitter implements AutoCloseable {
   // Reliable mode: how far the tail may go before the receiver table is looked at again.
   private long limit;
   private long backPressuredSinceNanos;
-  private final long[] joiningSinceNanos = new long[RECEIVER_SLOTS];
   private long receiverTimeoutNanos = Duration.ofSeconds(1).toNanos();
   private long lastWaiterCheckNanos = System.nanoTime();
 
@@ -167,7 +166,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
    * Looks at the receiver table: the tail may go up to the slowest receiver's position plus the
    * capacity. Receivers that join after this look start at a tail read after it, so they are never
    * behind the new limit. When refused for longer than the receiver timeout, drops receivers whose
-   * process is gone (and slots left joining), then looks again.
+   * process is gone (joiners and leavers included), then looks again.
    */
   private boolean roomFor(long tail, long newTail) {
     // The tail store before the table's loads: a joiner that this look misses sees this tail.
@@ -183,16 +182,6 @@ public final class BroadcastTransmitter implements AutoCloseable {
     } else if (now - backPressuredSinceNanos >= receiverTimeoutNanos) {
       backPressuredSinceNanos = now;
       receivers.dropDead();
-      for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
-        if (receivers.pid(slot) != RECEIVER_REGISTERING) {
-          joiningSinceNanos[slot] = 0;
-        } else if (joiningSinceNanos[slot] == 0) {
-          joiningSinceNanos[slot] = now;
-        } else if (now - joiningSinceNanos[slot] >= receiverTimeoutNanos) {
-          receivers.dropJoining(slot);
-          joiningSinceNanos[slot] = 0;
-        }
-      }
       limit = receivers.slowestPosition(tail) + capacity;
       if (newTail <= limit) {
         backPressuredSinceNanos = 0;
@@ -210,20 +199,21 @@ public final class BroadcastTransmitter implements AutoCloseable {
     LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) + 1);
     if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) == 0) {
       LONG.setRelease(meta, TAIL_OFFSET, tail);
-      // Sleeping enabled meanwhile: the waiter count must not be read before the tail is visible.
+      // Sleeping enabled meanwhile: the sleepers' mask must not be read before the tail is visible.
       if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) != 0) VarHandle.fullFence();
     } else {
-      // Once receivers may sleep: the waiter count must not be read before the tail is visible.
+      // Once receivers may sleep: the sleepers' mask must not be read before the tail is visible.
       LONG.setVolatile(meta, TAIL_OFFSET, tail);
     }
-    if ((int) INT.getVolatile(meta, WAITERS_OFFSET) != 0) wakeReceivers();
+    // The sleepers' bitmask: one load while no receiver sleeps.
+    if ((long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0) wakeReceivers();
   }
 
   private void wakeReceivers() {
     INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
     LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
     nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
-    // A receiver killed asleep leaves the count up: once a second, drop receivers that are gone.
+    // A receiver killed asleep leaves its bit set: once a second, drop receivers that are gone.
     long now = System.nanoTime();
     if (now - lastWaiterCheckNanos >= WAITER_CHECK_NANOS) {
       lastWaiterCheckNanos = now;

@@ -31,6 +31,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private static final int HEARTBEAT_EVERY_READS = 256;
   private static final long SLEEP_GRACE_NANOS = 10_000_000;
   private static final long WAITER_CHECK_NANOS = 1_000_000_000;
+  static final long OPEN_CLAIM_SLEEP_NANOS = 1_000_000;
 
   final MappedFile file;
   final MemorySegment meta;
@@ -186,7 +187,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final void abort(long index) {
     long recordIndex = claimedRecord(index);
     int length = (int) INT.get(data, recordIndex + LENGTH_OFFSET);
-    int slot = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET) >>> SLOT_SHIFT;
+    int slot = claimSlot(data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET), recordIndex);
     data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, PADDING_TYPE);
     INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
     uncountRecord(slot);
@@ -208,7 +209,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // One load when nobody sleeps. Once consumers may sleep, the tail was advanced with a
     // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
     // its last look at the tail: so either we see the waiter or it sees our tail.
-    if ((int) INT.getVolatile(meta, WAITERS_OFFSET) != 0) {
+    if ((long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0) {
       INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
       LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
       nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
@@ -221,19 +222,17 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * A consumer killed while asleep leaves the waiter count up, and producers would pay a wake-up
-   * system call per message for good. Producers that wake someone check, at most once per second,
-   * whether the recorded consumer is still alive, and a consumer clears the count when it replaces
-   * a dead one ({@link #registerConsumer}). A consumer that registers between the liveness check
-   * and the reset sleeps unwoken until its sleep bound at worst.
+   * A consumer killed while asleep leaves its identity in the waiter word, and producers would pay
+   * a wake-up system call per message for good. Producers that wake someone check, at most once per
+   * second, whether the sleeper is still alive, and a consumer does the same when it registers
+   * ({@link #registerConsumer}). The word is cleared only by compare-and-set from the dead
+   * process's identity, which no live consumer ever stores: a consumer that went to sleep since
+   * keeps its own.
    */
-  private void clearWaitersOfDeadConsumer() {
-    int waiters = (int) INT.getVolatile(meta, WAITERS_OFFSET);
-    long pid = (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET);
-    long start = (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET);
-    if (waiters == 0 || pid == 0 || Processes.isAlive(pid, start)) return;
-    if ((long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET) == pid) {
-      INT.compareAndSet(meta, WAITERS_OFFSET, waiters, 0);
+  void clearWaitersOfDeadConsumer() {
+    long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
+    if (sleeper != 0 && !ProcessIdentity.alive(sleeper)) {
+      LONG.compareAndSet(meta, WAITERS_OFFSET, sleeper, 0L);
     }
   }
 
@@ -395,22 +394,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Records this process as the consumer. If the one recorded before died, its sleep may still be
-   * counted in the waiters (a kill -9 skips the decrement): there is one consumer, so the count is
-   * cleared.
+   * Records this process as the consumer (for stats: pid, then start time). If the consumer before
+   * died asleep, a kill -9 skipped its wake-up: its identity is cleared from the waiter word.
    */
   private void registerConsumer() {
-    long pid = Processes.currentPid();
-    long start = Processes.currentStartTime();
-    long previous = (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET);
-    long previousStart = (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET);
-    if (previous != 0
-        && (previous != pid || previousStart != start)
-        && !Processes.isAlive(previous, previousStart)) {
-      INT.setVolatile(meta, WAITERS_OFFSET, 0);
-    }
-    LONG.setVolatile(meta, CONSUMER_PID_OFFSET, pid);
-    LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, start);
+    clearWaitersOfDeadConsumer();
+    LONG.setVolatile(meta, CONSUMER_PID_OFFSET, Processes.currentPid());
+    LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, Processes.currentStartTime());
     consumerRegistered = true;
     heartbeat();
   }
@@ -465,10 +455,18 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       // A one-to-one producer writes its header before it moves the tail: a claim not below the
       // tail was never published, and the next producer will write over it.
       if ((long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) <= head) return false;
-      int slot = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET) >>> SLOT_SHIFT;
+      int typeField = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET);
+      int slot = claimSlot(typeField, head);
       if (slot == 0 || producerAlive(slot)) return false;
       data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
       if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, length, -length)) return false;
+      // A record claim was counted as written when its header was; it will never be read.
+      if ((typeField & PADDING_CLAIM_FLAG) == 0) {
+        LONG.setRelease(
+            meta,
+            RECORDS_RECOVERED_OFFSET,
+            (long) LONG.getOpaque(meta, RECORDS_RECOVERED_OFFSET) + 1);
+      }
     } else {
       // A claim whose header is not written yet. Padded only when the claimer is provably dead:
       // no live producer (nor any without a slot) has a claim in flight and a dead one has. Every
@@ -491,6 +489,28 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
     LONG.getAndAdd(meta, UNBLOCK_COUNT_OFFSET, 1L);
     return true;
+  }
+
+  /**
+   * The producer slot of a claimed header's type field at {@code position}. A padding-claim flag
+   * anywhere but on a one-to-one padding claim is corruption, reported instead of trusting the slot
+   * bits.
+   */
+  private int claimSlot(int typeField, long position) {
+    if ((typeField & PADDING_CLAIM_FLAG) != 0
+        && (manyToOne || (typeField & MAX_TYPE) != MAX_TYPE)) {
+      throw new UncheckedIOException(
+          new FileFormatException(
+              file.path(),
+              "corrupted ring: claimed record at "
+                  + position
+                  + " has type field 0x"
+                  + Integer.toHexString(typeField)
+                  + ", whose producer slot is beyond the "
+                  + PRODUCER_SLOTS
+                  + "-slot table"));
+    }
+    return (typeField >>> SLOT_SHIFT) & (PRODUCER_SLOTS - 1);
   }
 
   /**
@@ -525,30 +545,54 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return dead;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A claim that is open at the head (the tail has moved, the record is not committed) is not a
+   * message: the consumer sleeps then too, woken by the commit, but at most {@link
+   * #OPEN_CLAIM_SLEEP_NANOS} at a time, because a commit's release store may pass its load of the
+   * waiter word (no fence per message) and because a dead producer's claim is recovered by {@code
+   * read} after the claim timeout.
+   */
   @Override
   public final boolean awaitMessages(long timeoutNanos) {
-    if (size() != 0) return true;
+    if (messageReady()) return true;
     if (nativeAccess.isEmpty()) {
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
-      return size() != 0;
+      return messageReady();
     }
     if (!consumerRegistered) registerConsumer();
     freeDeadProducerSlots();
     if (!sleepEnabled()) {
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
-      return size() != 0;
+      return messageReady();
     }
+    boolean claimOpen = size() != 0;
     int sequence = (int) INT.getVolatile(meta, WAKE_SEQUENCE_OFFSET);
-    INT.getAndAdd(meta, WAITERS_OFFSET, 1);
+    // One store of this process's identity: killed at any point, it leaves at most that, which
+    // producers and the next consumer clear once this process is gone.
+    LONG.setVolatile(meta, WAITERS_OFFSET, ProcessIdentity.current());
     try {
       // Registered first, looked last: a producer that advanced the tail after this look sees us.
-      if (size() != 0) return true;
-      nativeAccess.get().futexWait(wakeWord, sequence, timeoutNanos);
+      if (claimOpen ? messageReady() : size() != 0) return true;
+      nativeAccess
+          .get()
+          .futexWait(
+              wakeWord,
+              sequence,
+              claimOpen ? Math.min(timeoutNanos, OPEN_CLAIM_SLEEP_NANOS) : timeoutNanos);
     } finally {
-      INT.getAndAdd(meta, WAITERS_OFFSET, -1);
+      LONG.setVolatile(meta, WAITERS_OFFSET, 0L);
       if (consumerRegistered) heartbeat();
     }
-    return size() != 0;
+    return messageReady();
+  }
+
+  /** Whether the record at the head is committed (or padding): something {@code read} consumes. */
+  private boolean messageReady() {
+    long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
+    if ((long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) == head) return false;
+    return (int) INT.getAcquire(data, (head & mask) + LENGTH_OFFSET) > 0;
   }
 
   /**
@@ -619,10 +663,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   /**
    * Records written: the ring's own count plus what each producer slot counts (claims that got a
-   * header and were not aborted, so claims still being written are included).
+   * header and were not aborted, so claims still being written are included), minus the claims of
+   * dead producers that the consumer turned into padding.
    */
   public final long recordsWritten() {
-    long records = (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET);
+    long records =
+        (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET)
+            - (long) LONG.getVolatile(meta, RECORDS_RECOVERED_OFFSET);
     for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
       records +=
           (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_CLAIMS)
@@ -649,7 +696,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
         (long) LONG.getVolatile(meta, UNBLOCK_COUNT_OFFSET),
         (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
-        (int) INT.getVolatile(meta, WAITERS_OFFSET),
+        (long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0 ? 1 : 0,
         (long) LONG.getVolatile(meta, CONSUMER_HEARTBEAT_OFFSET),
         (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET),
         producers);

@@ -50,7 +50,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       data.set(
           ValueLayout.JAVA_LONG,
           tailIndex,
-          header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE));
+          header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE | PADDING_CLAIM_FLAG));
     }
     // The consumer does not zero what it reads: a stale record from the last lap must never look
     // like the next one, so the producer zeroes the next header before it publishes this record.
@@ -59,11 +59,11 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) == 0) {
       LONG.setRelease(meta, TAIL_POSITION_OFFSET, tail + needed);
       // A producer preempted between the check and the store may find sleeping enabled now; then
-      // the waiter count must not be read before the tail is visible. The grace period only has to
+      // the waiter word must not be read before the tail is visible. The grace period only has to
       // cover the store buffer draining, not a preemption.
       if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) != 0) VarHandle.fullFence();
     } else {
-      // Volatile once consumers may sleep: the waiter count must not be read before this store.
+      // Volatile once consumers may sleep: the waiter word must not be read before this store.
       // A full fence here waits for every earlier store to drain, ~150 ns in a ping-pong, so
       // rings whose consumer never sleeps do not pay it.
       LONG.setVolatile(meta, TAIL_POSITION_OFFSET, tail + needed);

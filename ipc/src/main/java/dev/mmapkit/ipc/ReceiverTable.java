@@ -2,22 +2,27 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
-import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongSupplier;
 
 /**
  * The receiver table of a broadcast file ({@link BroadcastDescriptor#RECEIVERS_OFFSET}): joining,
- * leaving, dropping receivers whose process is gone, and the slowest position. Shared by the
- * transmitter, the receivers and {@link Broadcast#readStats}.
+ * leaving, dropping receivers whose process is gone, the sleepers' bitmask and the slowest
+ * position. Shared by the transmitter, the receivers and {@link Broadcast#readStats}.
  *
- * <p>A slot changes hands through {@link BroadcastDescriptor#RECEIVER_REGISTERING}, which counts as
- * alive, so nobody sees a new pid with the previous owner's start time.
+ * <p>A slot's owner word is one atomic {@link ProcessIdentity} (pid and start time), so nobody ever
+ * sees a pid with another process's start time. Whoever changes a slot first moves the owner word
+ * by compare-and-set from the exact value it saw to minus its own identity, does its work, then
+ * stores the final value: so a slot in flux names a process, which counts as alive while that
+ * process runs and is freed like any dead owner's slot once it is gone. Liveness is exact (pid and
+ * start time), so a live receiver or joiner never loses its slot, and the bit of slot {@code s} in
+ * the sleepers' mask is only set by its owner and only cleared by its owner or by whoever holds the
+ * slot in flux.
  */
 final class ReceiverTable {
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-  static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private final MemorySegment meta;
 
@@ -25,8 +30,15 @@ final class ReceiverTable {
     this.meta = meta;
   }
 
+  /** The slot's owner word: 0 free, an identity, or minus an identity while in flux. */
+  long owner(int slot) {
+    return (long) LONG.getVolatile(meta, receiverOffset(slot) + RECEIVER_OWNER);
+  }
+
+  /** The process id of the slot's owner, 0 if free, -1 while joining or leaving. */
   long pid(int slot) {
-    return (long) LONG.getVolatile(meta, receiverOffset(slot) + RECEIVER_PID);
+    long owner = owner(slot);
+    return owner < 0 ? -1 : ProcessIdentity.pid(owner);
   }
 
   long position(int slot) {
@@ -37,60 +49,58 @@ final class ReceiverTable {
     return (long) LONG.getVolatile(meta, receiverOffset(slot) + RECEIVER_LAPPED);
   }
 
-  boolean waiting(int slot) {
-    return (int) INT.getVolatile(meta, receiverOffset(slot) + RECEIVER_WAITING) != 0;
+  /** The sleepers' bitmask. */
+  long sleepers() {
+    return (long) LONG.getVolatile(meta, WAITERS_OFFSET);
   }
 
-  /** Whether the receiver in {@code slot} may be alive: a joining one counts as alive. */
+  boolean waiting(int slot) {
+    return (sleepers() & (1L << slot)) != 0;
+  }
+
+  /** Whether the process that holds {@code slot} (owning it or changing it) may be alive. */
   boolean alive(int slot) {
-    long offset = receiverOffset(slot);
-    long pid = (long) LONG.getVolatile(meta, offset + RECEIVER_PID);
-    if (pid == RECEIVER_REGISTERING) return true;
-    if (pid == 0) return false;
-    long start = (long) LONG.getVolatile(meta, offset + RECEIVER_START_TIME);
-    if ((long) LONG.getVolatile(meta, offset + RECEIVER_PID) != pid) return true;
-    return Processes.isAlive(pid, start);
+    long owner = owner(slot);
+    return owner != 0 && ProcessIdentity.alive(Math.abs(owner));
+  }
+
+  /** Marks the receiver in {@code slot} asleep: one atomic or. */
+  void sleep(int slot) {
+    LONG.getAndBitwiseOr(meta, WAITERS_OFFSET, 1L << slot);
+  }
+
+  /** Marks the receiver in {@code slot} awake: one atomic and. */
+  void wake(int slot) {
+    LONG.getAndBitwiseAnd(meta, WAITERS_OFFSET, ~(1L << slot));
   }
 
   /**
-   * Takes a free slot, or the slot of a receiver whose process is gone, and joins at {@code
-   * position}'s current value: the tail read after the slot is taken (see {@link #join}).
+   * Takes a free slot, or the slot of a receiver whose process is gone, and joins at the tail read
+   * after the slot is taken.
    *
    * @return the slot
    * @throws IllegalStateException if all {@link BroadcastDescriptor#RECEIVER_SLOTS} slots belong to
    *     live receivers
    */
-  int join(java.util.function.LongSupplier tail) {
-    long pid = Processes.currentPid();
-    long start = Processes.currentStartTime();
-    // Receivers killed without leaving (asleep, perhaps, and still counted as waiters) go first.
+  int join(LongSupplier tail) {
+    long me = ProcessIdentity.current();
+    // Receivers and joiners killed without leaving go first (a sleeping one keeps its bit set).
     dropDead();
     for (int pass = 0; pass < 2; pass++) {
       for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
         long offset = receiverOffset(slot);
-        long owner = (long) LONG.getVolatile(meta, offset + RECEIVER_PID);
-        boolean take =
-            pass == 0 ? owner == 0 : owner != 0 && owner != RECEIVER_REGISTERING && !alive(slot);
-        if (!take
-            || !LONG.compareAndSet(meta, offset + RECEIVER_PID, owner, RECEIVER_REGISTERING)) {
-          continue;
-        }
-        if (owner != 0) {
-          clearWaiting(offset);
-          LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
-        }
-        // Read after taking the slot, with a full fence between (the compare-and-set alone does not
-        // keep a later acquire load after it everywhere): a transmitter that did not see the slot
-        // looked before this read, so it has not been allowed past this position + capacity.
+        long owner = owner(slot);
+        boolean take = pass == 0 ? owner == 0 : owner != 0 && !alive(slot);
+        if (!take || !LONG.compareAndSet(meta, offset + RECEIVER_OWNER, owner, -me)) continue;
+        if (owner != 0) LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
+        // A dead owner may have died asleep; the atomic and also orders the slot's compare-and-set
+        // before the tail read below, so a transmitter that did not see the slot looked before
+        // this read and has not been allowed past this position + capacity.
+        wake(slot);
         VarHandle.fullFence();
         LONG.setVolatile(meta, offset + RECEIVER_POSITION, tail.getAsLong());
         LONG.setVolatile(meta, offset + RECEIVER_LAPPED, 0L);
-        LONG.setVolatile(meta, offset + RECEIVER_START_TIME, start);
-        // A transmitter frees a slot left joining for longer than its receiver timeout (the joiner
-        // died): then join again.
-        if (!LONG.compareAndSet(meta, offset + RECEIVER_PID, RECEIVER_REGISTERING, pid)) {
-          return join(tail);
-        }
+        LONG.setVolatile(meta, offset + RECEIVER_OWNER, me);
         return slot;
       }
     }
@@ -98,30 +108,35 @@ final class ReceiverTable {
         "all " + RECEIVER_SLOTS + " receiver slots belong to live receivers");
   }
 
-  /** Gives {@code slot} up: the receiver leaves. */
-  void leave(int slot) {
+  /**
+   * Gives {@code slot} up if this process still owns it.
+   *
+   * @return false if the slot no longer names this process (it was dropped and perhaps reused): it
+   *     is left alone
+   */
+  boolean leave(int slot) {
+    long me = ProcessIdentity.current();
     long offset = receiverOffset(slot);
-    long pid = (long) LONG.getVolatile(meta, offset + RECEIVER_PID);
-    if (pid == 0 || !LONG.compareAndSet(meta, offset + RECEIVER_PID, pid, RECEIVER_REGISTERING)) {
-      return;
-    }
-    free(offset);
+    if (!LONG.compareAndSet(meta, offset + RECEIVER_OWNER, me, -me)) return false;
+    free(slot, offset);
+    return true;
   }
 
   /**
-   * Frees the slots of receivers whose process is gone, fixing the waiter count of those that died
-   * asleep.
+   * Frees the slots of receivers (and joiners, and leavers) whose process is gone, clearing their
+   * bit in the sleepers' mask.
    *
    * @return how many were dropped
    */
   int dropDead() {
+    long me = ProcessIdentity.current();
     int dropped = 0;
     for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
       long offset = receiverOffset(slot);
-      long pid = (long) LONG.getVolatile(meta, offset + RECEIVER_PID);
-      if (pid == 0 || pid == RECEIVER_REGISTERING || alive(slot)) continue;
-      if (LONG.compareAndSet(meta, offset + RECEIVER_PID, pid, RECEIVER_REGISTERING)) {
-        free(offset);
+      long owner = owner(slot);
+      if (owner == 0 || ProcessIdentity.alive(Math.abs(owner))) continue;
+      if (LONG.compareAndSet(meta, offset + RECEIVER_OWNER, owner, -me)) {
+        free(slot, offset);
         LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         dropped++;
       }
@@ -129,24 +144,9 @@ final class ReceiverTable {
     return dropped;
   }
 
-  /** Frees {@code slot} if it is still joining: its joiner is taken to be dead. */
-  boolean dropJoining(int slot) {
-    long offset = receiverOffset(slot);
-    if (!LONG.compareAndSet(meta, offset + RECEIVER_PID, RECEIVER_REGISTERING, 0L)) return false;
-    LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
-    return true;
-  }
-
-  private void free(long offset) {
-    clearWaiting(offset);
-    LONG.setVolatile(meta, offset + RECEIVER_START_TIME, 0L);
-    LONG.setVolatile(meta, offset + RECEIVER_PID, 0L);
-  }
-
-  private void clearWaiting(long offset) {
-    if (INT.compareAndSet(meta, offset + RECEIVER_WAITING, 1, 0)) {
-      INT.getAndAdd(meta, WAITERS_OFFSET, -1);
-    }
+  private void free(int slot, long offset) {
+    wake(slot);
+    LONG.setVolatile(meta, offset + RECEIVER_OWNER, 0L);
   }
 
   /**
@@ -157,7 +157,7 @@ final class ReceiverTable {
     long slowest = upperBound;
     for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
       long offset = receiverOffset(slot);
-      if ((long) LONG.getVolatile(meta, offset + RECEIVER_PID) == 0) continue;
+      if ((long) LONG.getVolatile(meta, offset + RECEIVER_OWNER) == 0) continue;
       slowest = Math.min(slowest, (long) LONG.getVolatile(meta, offset + RECEIVER_POSITION));
     }
     return slowest;
@@ -166,7 +166,7 @@ final class ReceiverTable {
   /** Receivers in the table now. */
   int count() {
     int count = 0;
-    for (int slot = 0; slot < RECEIVER_SLOTS; slot++) if (pid(slot) != 0) count++;
+    for (int slot = 0; slot < RECEIVER_SLOTS; slot++) if (owner(slot) != 0) count++;
     return count;
   }
 }

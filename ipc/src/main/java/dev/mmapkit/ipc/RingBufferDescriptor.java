@@ -25,11 +25,15 @@ import dev.mmapkit.internal.FileHeader;
  *       time</td></tr>
  *   <tr><td>{@value #RECORDS_READ_OFFSET}</td><td>8</td><td>records (not padding) the consumer
  *       has read</td></tr>
+ *   <tr><td>{@value #RECORDS_RECOVERED_OFFSET}</td><td>8</td><td>records counted as written whose
+ *       claim the consumer turned into padding because their producer died</td></tr>
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: producers increment it to
  *       wake a sleeping consumer (own line)</td></tr>
- *   <tr><td>{@value #WAITERS_OFFSET}</td><td>4</td><td>consumers asleep on the futex word</td></tr>
  *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a consumer has waited on the
  *       futex: from then on a one-to-one producer publishes its tail with a volatile store</td></tr>
+ *   <tr><td>{@value #WAITERS_OFFSET}</td><td>8</td><td>the sleeping consumer: its process identity
+ *       (pid × 2^41 + start time) while it sleeps on the futex word, else 0. Only the consumer
+ *       stores it; others clear it only by compare-and-set from a dead process's identity</td></tr>
  *   <tr><td>{@value #BACK_PRESSURE_COUNT_OFFSET}</td><td>8</td><td>writes and claims refused
  *       because the ring was full (own line)</td></tr>
  *   <tr><td>{@value #UNBLOCK_COUNT_OFFSET}</td><td>8</td><td>claims of dead producers turned into
@@ -48,11 +52,19 @@ import dev.mmapkit.internal.FileHeader;
  *
  * <p>A record starts 8-byte aligned: length (int, header included, not the alignment), type (int),
  * payload. The type field holds the user type in bits 0–23 and the producer's slot in bits 24–30
- * (readers mask the slot off), so a claim left by a dead process can be attributed. A committed
- * record has a positive length, written last with release semantics, so a reader that sees it sees
- * the whole record; while claimed, the length is negated. A record never wraps: when one does not
- * fit before the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. The consumer
- * zeroes what it has read, so a zero length means "not written yet".
+ * (readers mask the slot off), so a claim left by a dead process can be attributed; bit 31 marks a
+ * one-to-one producer's padding claim ({@link #PADDING_CLAIM_FLAG}). A committed record has a
+ * positive length, written last with release semantics, so a reader that sees it sees the whole
+ * record; while claimed, the length is negated. A record never wraps: when one does not fit before
+ * the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. A zero length means "not
+ * written yet": in a many-to-one ring the consumer zeroes what it has read; in a one-to-one ring
+ * the producer writes its claimed header before it moves the tail and zeroes the header after its
+ * record, and the consumer zeroes nothing.
+ *
+ * <p>Version 2 (this one): the one-to-one producer writes before moving the tail and the consumer
+ * no longer zeroes; the producer slots hold a claims word; the waiter word is the sleeping
+ * consumer's identity. Version 1 files are refused: a version 1 producer with this consumer would
+ * deliver stale records again.
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -61,7 +73,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -87,9 +99,10 @@ public final class RingBufferDescriptor {
       CONSUMER_PID_OFFSET = CONSUMER_HEARTBEAT_OFFSET + 8,
       CONSUMER_START_TIME_OFFSET = CONSUMER_PID_OFFSET + 8,
       RECORDS_READ_OFFSET = CONSUMER_START_TIME_OFFSET + 8,
+      RECORDS_RECOVERED_OFFSET = RECORDS_READ_OFFSET + 8,
       WAKE_SEQUENCE_OFFSET = CONSUMER_HEARTBEAT_OFFSET + LINE,
-      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
-      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
+      SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
+      WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
       BACK_PRESSURE_COUNT_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
       UNBLOCK_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       WAKE_COUNT_OFFSET = UNBLOCK_COUNT_OFFSET + 8,
@@ -128,6 +141,13 @@ public final class RingBufferDescriptor {
 
   /** The type of a padding record, which readers skip. */
   public static final int PADDING_TYPE = -1;
+
+  /**
+   * Bit 31 of a claimed (negative-length) header's type field: the padding claim of a one-to-one
+   * producer (user bits all set), which becomes a padding record once the tail has moved. No other
+   * header has it set, except a committed padding record ({@link #PADDING_TYPE}).
+   */
+  public static final int PADDING_CLAIM_FLAG = 1 << 31;
 
   /** The largest message type; the bits above it carry the producer slot. */
   public static final int MAX_TYPE = (1 << 24) - 1;

@@ -9,16 +9,16 @@ import org.junit.jupiter.api.Test;
 class BroadcastDescriptorTest {
 
   @Test
-  void offsetsAreThoseOfVersion2() {
-    assertEquals(2, VERSION);
+  void offsetsAreThoseOfVersion3() {
+    assertEquals(3, VERSION);
     assertEquals("BCST", KIND);
     assertEquals(4096, TAIL_INTENT_OFFSET);
     assertEquals(4104, TAIL_OFFSET);
     assertEquals(4112, RECORDS_WRITTEN_OFFSET);
     assertEquals(4120, LATEST_OFFSET);
     assertEquals(4224, WAKE_SEQUENCE_OFFSET);
-    assertEquals(4228, WAITERS_OFFSET);
-    assertEquals(4232, SLEEP_ENABLED_OFFSET);
+    assertEquals(4228, SLEEP_ENABLED_OFFSET);
+    assertEquals(4232, WAITERS_OFFSET);
     assertEquals(4352, TRANSMITTER_PID_OFFSET);
     assertEquals(4360, TRANSMITTER_START_TIME_OFFSET);
     assertEquals(4368, BACK_PRESSURE_COUNT_OFFSET);
@@ -33,10 +33,8 @@ class BroadcastDescriptorTest {
     assertEquals(1, LOSSY);
     assertEquals(2, RELIABLE);
     assertArrayEquals(
-        new int[] {0, 8, 16, 24, 32},
-        new int[] {
-          RECEIVER_PID, RECEIVER_START_TIME, RECEIVER_POSITION, RECEIVER_LAPPED, RECEIVER_WAITING
-        });
+        new int[] {0, 8, 16}, new int[] {RECEIVER_OWNER, RECEIVER_POSITION, RECEIVER_LAPPED});
+    assertTrue(RECEIVER_SLOTS <= Long.SIZE, "one bit per slot in the sleepers' mask");
   }
 
   @Test

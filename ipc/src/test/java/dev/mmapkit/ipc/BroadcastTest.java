@@ -7,8 +7,10 @@ import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -262,15 +264,15 @@ class BroadcastTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     Broadcast.createTransmitter(path, 4096).close();
-    edit(s -> FileHeader.createdNow("BCST", 1, 4096).writeTo(s));
+    edit(s -> FileHeader.createdNow("BCST", 2, 4096, BroadcastDescriptor.LOSSY).writeTo(s));
     String message = openFails();
-    assertTrue(message.contains("format version 1; this mmapkit reads version 2"), message);
+    assertTrue(message.contains("format version 2; this mmapkit reads version 3"), message);
   }
 
   @Test
   void unknownModeIsRefused() throws Exception {
     Broadcast.createTransmitter(path, 4096).close();
-    edit(s -> FileHeader.createdNow("BCST", 2, 4096, 7).writeTo(s));
+    edit(s -> FileHeader.createdNow("BCST", BroadcastDescriptor.VERSION, 4096, 7).writeTo(s));
     String message = openFails();
     assertTrue(message.contains("unknown broadcast mode 7"), message);
   }
@@ -299,6 +301,45 @@ class BroadcastTest {
         s ->
             s.set(java.lang.foreign.ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_OFFSET, 4096L));
     assertTrue(openFails().contains("corrupted counters"));
+  }
+
+  @Test
+  void countersARingOrMoreApartAreRefused() throws Exception {
+    // The reviewer's file: latest 0, tail = tail intent = 1 MiB on a 64 KiB broadcast. Before the
+    // fix it opened, and receiveNext() went round forever between lapped() and a latest that was
+    // itself overwritten.
+    Broadcast.createTransmitter(path, 64 * 1024).close();
+    edit(
+        s -> {
+          s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.LATEST_OFFSET, 0L);
+          s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_OFFSET, 1L << 20);
+          s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_INTENT_OFFSET, 1L << 20);
+        });
+    String message = openFails();
+    assertTrue(message.contains("corrupted counters: latest 0, tail 1048576"), message);
+    // A tail a ring behind the intent is as impossible.
+    edit(s -> s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_OFFSET, 0L));
+    assertTrue(openFails().contains("corrupted counters"));
+  }
+
+  @Test
+  // On its own thread: a receiver looping for good never sees an interrupt.
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void countersCorruptedWhileAReceiverReadsAreReportedNotLoopedOn() throws Exception {
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 64 * 1024);
+        BroadcastReceiver receiver = Broadcast.openReceiver(path)) {
+      transmitter.transmit(DATA, new byte[100]);
+      edit(
+          s -> {
+            s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.LATEST_OFFSET, 0L);
+            s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_OFFSET, 1L << 20);
+            s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.TAIL_INTENT_OFFSET, 1L << 20);
+          });
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, receiver::receiveNext);
+      assertInstanceOf(FileFormatException.class, e.getCause());
+      assertTrue(e.getMessage().contains("corrupted broadcast file"), e.getMessage());
+      assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    }
   }
 
   @Test

@@ -77,7 +77,7 @@ class CrossProcessRingTest {
   }
 
   /** This thread's time on a CPU (Linux schedstat, nanoseconds). */
-  private static long threadCpuNanos() {
+  static long threadCpuNanos() {
     String schedstat;
     try {
       schedstat =

@@ -3,7 +3,9 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mmapkit.FileFormatException;
 import dev.mmapkit.internal.Processes;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -181,6 +183,8 @@ class RecoveryAndLargeRingTest {
       assertTrue(ring.write(3, new byte[1]));
       assertEquals(List.of(7, 3), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
+      assertEquals(2, ring.stats().recordsWritten(), "the recovered claim is not a record");
+      assertEquals(0, ring.stats().recordBacklog());
     }
   }
 
@@ -274,7 +278,11 @@ class RecoveryAndLargeRingTest {
           .set(ValueLayout.JAVA_LONG, 0, MappedRingBuffer.header(-40, 8 | 9 << SLOT_SHIFT));
       ring.buffer()
           .set(
-              ValueLayout.JAVA_LONG, end, MappedRingBuffer.header(-24, MAX_TYPE | 9 << SLOT_SHIFT));
+              ValueLayout.JAVA_LONG,
+              end,
+              MappedRingBuffer.header(-24, PADDING_CLAIM_FLAG | MAX_TYPE | 9 << SLOT_SHIFT));
+      // It counted its record before the tail store.
+      MappedRingBuffer.LONG.getAndAdd(meta(ring), RECORDS_WRITTEN_OFFSET, 1L);
       assertEquals(List.of(), readFor(ring, 100));
       assertEquals(tail, ring.consumerPosition(), "nothing read past the tail");
       // Then after the tail store, before turning the padding claim into padding.
@@ -284,6 +292,30 @@ class RecoveryAndLargeRingTest {
       assertEquals(tail + 64, ring.consumerPosition());
       assertTrue(ring.write(3, new byte[7]));
       assertEquals(List.of(3), readFor(ring, 50));
+      // The padding claim was never counted; the record's claim was, and is taken out again.
+      assertEquals(0, ring.stats().recordBacklog());
+    }
+  }
+
+  @Test
+  void aClaimWhoseSlotBitsAreOutOfRangeIsReportedAsCorruption() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ZERO);
+      // A claimed header whose type field names "slot" 200: beyond the 128-slot table.
+      ring.buffer().set(ValueLayout.JAVA_LONG, 0, MappedRingBuffer.header(-16, 200 << SLOT_SHIFT));
+      MappedRingBuffer.LONG.setVolatile(meta(ring), TAIL_POSITION_OFFSET, 16L);
+      ring.read((t, b, o, l) -> {}, 10); // notes the stuck position
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> ring.read((t, b, o, l) -> {}, 10));
+      assertInstanceOf(FileFormatException.class, e.getCause());
+      assertTrue(e.getMessage().contains("beyond the 128-slot table"), e.getMessage());
+      assertEquals(0, ring.stats().unblocks());
+    }
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring2"), 4096)) {
+      long index = ring.tryClaim(5, 8);
+      ring.buffer().set(ValueLayout.JAVA_INT, index - HEADER_LENGTH + TYPE_OFFSET, 0xC8000005);
+      UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> ring.abort(index));
+      assertTrue(e.getMessage().contains("beyond the 128-slot table"), e.getMessage());
     }
   }
 

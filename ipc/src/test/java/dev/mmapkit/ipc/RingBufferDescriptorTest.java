@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(1, VERSION);
+    assertEquals(2, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -19,9 +19,10 @@ class RingBufferDescriptorTest {
     assertEquals(4488, CONSUMER_PID_OFFSET);
     assertEquals(4496, CONSUMER_START_TIME_OFFSET);
     assertEquals(4504, RECORDS_READ_OFFSET);
+    assertEquals(4512, RECORDS_RECOVERED_OFFSET);
     assertEquals(4608, WAKE_SEQUENCE_OFFSET);
-    assertEquals(4612, WAITERS_OFFSET);
-    assertEquals(4616, SLEEP_ENABLED_OFFSET);
+    assertEquals(4612, SLEEP_ENABLED_OFFSET);
+    assertEquals(4616, WAITERS_OFFSET);
     assertEquals(4736, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4744, UNBLOCK_COUNT_OFFSET);
     assertEquals(4752, WAKE_COUNT_OFFSET);
@@ -37,6 +38,7 @@ class RingBufferDescriptorTest {
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);
     assertEquals(24, SLOT_SHIFT);
+    assertEquals(0x8000_0000, PADDING_CLAIM_FLAG);
   }
 
   @Test

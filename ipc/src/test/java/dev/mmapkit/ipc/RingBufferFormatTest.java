@@ -63,8 +63,18 @@ class RingBufferFormatTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 2, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 2; this mmapkit reads version 1"));
+    edit(s -> FileHeader.createdNow("RING", 3, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 3; this mmapkit reads version 2"));
+  }
+
+  @Test
+  void aVersion1RingIsRefused() throws Exception {
+    // Version 1 consumers zeroed what they read and one-to-one producers relied on it: a version 1
+    // producer with a version 2 consumer would deliver stale records again.
+    createRing();
+    edit(s -> FileHeader.createdNow("RING", 1, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    String message = openFails();
+    assertTrue(message.contains("format version 1; this mmapkit reads version 2"), message);
   }
 
   @Test
@@ -109,7 +119,11 @@ class RingBufferFormatTest {
   @Test
   void impossibleCapacityInAValidHeaderIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 1, 5000, RingBufferDescriptor.ONE_TO_ONE).writeTo(s));
+    edit(
+        s ->
+            FileHeader.createdNow(
+                    "RING", RingBufferDescriptor.VERSION, 5000, RingBufferDescriptor.ONE_TO_ONE)
+                .writeTo(s));
     assertTrue(openFails().contains("capacity must be a power of two"));
   }
 

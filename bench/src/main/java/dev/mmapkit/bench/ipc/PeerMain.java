@@ -125,9 +125,10 @@ public final class PeerMain {
   }
 
   /**
-   * Idles for {@code idleMillis} with a {@link BlockingIdleStrategy}, then reads {@code count}
-   * messages that each carry the writer's {@link System#nanoTime()}; prints the consuming thread's
-   * CPU time during the idle phase and every wake-up latency.
+   * Idles for a warm-up second, then for {@code idleMillis} with a {@link BlockingIdleStrategy}
+   * (measured), then reads {@code count} messages that each carry the writer's {@link
+   * System#nanoTime()}; prints the consuming thread's CPU time during the idle phase and every
+   * wake-up latency.
    */
   private static void blockingConsumer(Path path, int count, long idleMillis) throws Exception {
     RingBuffer ring = RingBuffers.open(path);
@@ -140,6 +141,9 @@ public final class PeerMain {
           if (sent != 0) latencies[received[0]++] = System.nanoTime() - sent;
         };
     ready();
+    // An unmeasured warm-up: the first 1000 idle calls spin, the first sleeps run interpreted.
+    long warmUpEnd = System.nanoTime() + WakeUpMeasurement.IDLE_WARM_UP_MILLIS * 1_000_000;
+    while (System.nanoTime() < warmUpEnd) idle.idle(ring.read(handler, 16));
     long idleEnd = System.nanoTime() + idleMillis * 1_000_000;
     long cpuStart = WakeUpMeasurement.threadCpuNanos();
     while (System.nanoTime() < idleEnd) idle.idle(ring.read(handler, 16));

@@ -16,13 +16,20 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The blocking strategy's two goals, measured directly (JMH has no mode for "idle"): a consumer
- * process with {@link dev.mmapkit.ipc.BlockingIdleStrategy} first idles while its thread's CPU time
- * is read from {@code /proc/thread-self/schedstat}, then this process writes messages 5 ms apart
- * (long enough for the consumer to go back to sleep each time) carrying {@link System#nanoTime()},
- * and the consumer reports how long each took to reach its handler.
+ * process with {@link dev.mmapkit.ipc.BlockingIdleStrategy} first idles for an unmeasured warm-up
+ * second, then idles while its thread's CPU time is read from {@code /proc/thread-self/schedstat}
+ * (2 s quick, 10 s full), then this process writes messages 5 ms apart (long enough for the
+ * consumer to go back to sleep each time) carrying {@link System#nanoTime()}, and the consumer
+ * reports how long each took to reach its handler.
  */
 public final class WakeUpMeasurement {
   private WakeUpMeasurement() {}
+
+  /**
+   * The consumer idles this long before its CPU time is measured, in quick and full runs alike, so
+   * start-up (its first 1000 spins, the first sleeps in interpreted code) is not in the window.
+   */
+  static final long IDLE_WARM_UP_MILLIS = 1_000;
 
   /**
    * Runs the measurement alone (it also runs as part of {@code bench/run ipc}): {@code java -cp
@@ -88,7 +95,9 @@ public final class WakeUpMeasurement {
               1.0,
               "consumer thread idle for "
                   + idleMillis / 1000
-                  + " s with BlockingIdleStrategy; anchor: the goal, < 1 %"),
+                  + " s with BlockingIdleStrategy, measured after a "
+                  + IDLE_WARM_UP_MILLIS / 1000
+                  + " s unmeasured warm-up; anchor: the goal, < 1 %"),
           Comparison.cost(
               "blocking-wake-p50",
               p50,
