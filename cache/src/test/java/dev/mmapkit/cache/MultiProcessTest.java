@@ -5,6 +5,7 @@ import static dev.mmapkit.cache.TestValues.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mmapkit.testkit.ChildJvm;
@@ -102,6 +103,59 @@ class MultiProcessTest {
       assertArrayEquals(value(1, 1, 100), cache.get(key(1)));
       assertEquals(1, cache.stats().lockRecoveries());
     }
+  }
+
+  @Test
+  void aPausedLockHolderKeepsItsLockAndLosesItOnlyWhenKilled() throws Exception {
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process holder = ChildJvm.start(CacheChild.class, "holdLock", file().toString(), "1");
+      try {
+        awaitLine(holder, "LOCKED");
+        signal("STOP", holder); // docker pause, a long GC pause, CPU throttling
+        long start = System.nanoTime();
+        assertThrows(CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 1, 100)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 1000, "waited the lock timeout: " + millis + " ms");
+        assertEquals(0, cache.stats().lockRecoveries(), "a paused process keeps its lock");
+      } finally {
+        holder.destroyForcibly().waitFor(); // SIGKILL ends a stopped process too
+      }
+      long start = System.nanoTime();
+      cache.put(key(1), value(1, 2, 100));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "recovered in " + millis + " ms");
+      assertArrayEquals(value(1, 2, 100), cache.get(key(1)));
+      assertEquals(1, cache.stats().lockRecoveries());
+    }
+  }
+
+  @Test
+  void aKilledHolderWithoutNativeAccessIsRecoveredByItsPid() throws Exception {
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process holder =
+          ChildJvm.start(
+              CacheChild.class,
+              List.of("-Xmx128m", "-XX:+UseSerialGC"), // no --enable-native-access: no slot lock
+              "holdLock",
+              file().toString(),
+              "1");
+      awaitLine(holder, "LOCKED");
+      assertEquals(2, cache.stats().attachedProcesses());
+      holder.destroyForcibly().waitFor();
+      long start = System.nanoTime();
+      cache.put(key(1), value(1, 1, 100));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "recovered in " + millis + " ms");
+      assertEquals(1, cache.stats().lockRecoveries());
+      assertEquals(1, cache.stats().attachedProcesses());
+    }
+  }
+
+  private static void signal(String signal, Process p) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+    assertEquals(0, kill.waitFor());
   }
 
   @Test

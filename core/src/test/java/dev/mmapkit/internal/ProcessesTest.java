@@ -22,4 +22,27 @@ class ProcessesTest {
     assertFalse(Processes.isAlive(child.pid(), start));
     assertEquals(false, Processes.startTime(child.pid()).isPresent());
   }
+
+  @Test
+  void livenessIsDeadOnlyOnPositiveEvidence() throws Exception {
+    long me = Processes.currentPid();
+    long start = Processes.currentStartTime();
+    long ns = Processes.currentPidNamespace();
+    assertTrue(ns != 0, "Linux: /proc/self/ns/pid");
+    assertEquals(Processes.Liveness.ALIVE, Processes.liveness(me, start, ns));
+    assertEquals(Processes.Liveness.DEAD, Processes.liveness(me, start + 1, ns), "reused pid");
+    assertEquals(Processes.Liveness.UNKNOWN, Processes.liveness(me, start, 0), "namespace unknown");
+    assertEquals(
+        Processes.Liveness.UNKNOWN, Processes.liveness(me, start, ns + 1), "another namespace");
+
+    Process child = new ProcessBuilder("sleep", "30").start();
+    long childStart = Processes.startTime(child.pid()).orElseThrow();
+    assertEquals(Processes.Liveness.ALIVE, Processes.liveness(child.pid(), childStart, ns));
+    child.destroyForcibly().waitFor();
+    assertEquals(Processes.Liveness.DEAD, Processes.liveness(child.pid(), childStart, ns));
+    assertEquals(
+        Processes.Liveness.UNKNOWN,
+        Processes.liveness(child.pid(), childStart, ns + 1),
+        "a pid of another namespace means nothing here");
+  }
 }
