@@ -135,6 +135,25 @@ final class AttachedProcesses {
     return running(file, locks, (int) s, claim);
   }
 
+  /**
+   * Whether {@code owner} is known to be running (its slot lock is held, or {@code /proc} shows
+   * it), rather than only possibly running because its liveness cannot be checked from here.
+   */
+  boolean isKnownRunning(long owner) {
+    if (owner == ownerId) return true;
+    long s = (owner >>> 48) - 1;
+    if (s < 0 || s >= PROCESS_SLOTS) return false;
+    long at = processSlotOffset((int) s);
+    long claim = (long) LONG.getVolatile(file, at + SLOT_CLAIM);
+    if (claim <= 0) return false;
+    if (locks != null && byLock(file, at)) return locks.isHeld((int) s);
+    return Processes.liveness(
+            claim,
+            (long) LONG.getVolatile(file, at + SLOT_START_TIME),
+            (long) LONG.getVolatile(file, at + SLOT_PID_NAMESPACE))
+        == Processes.Liveness.ALIVE;
+  }
+
   /** The pid of the slot {@code owner} names, or -1. */
   long pidOf(long owner) {
     long s = (owner >>> 48) - 1;

@@ -794,7 +794,11 @@ final class Segment {
         // Running, or its liveness is unknown: a lock is never taken from a process that may be
         // writing (a paused writer would resume into a segment others think is consistent).
         throw new CacheLockTimeoutException(
-            path, number, processes.pidOf(owner), (now - start) / 1_000_000);
+            path,
+            number,
+            processes.pidOf(owner),
+            (now - start) / 1_000_000,
+            processes.isKnownRunning(owner));
       }
     }
   }

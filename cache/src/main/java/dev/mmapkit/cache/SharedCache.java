@@ -39,14 +39,20 @@ import java.util.function.Function;
  * (CLOCK), and space left by replaced or removed entries is reclaimed by compaction: the cache is
  * never wiped to make room.
  *
- * <p>Every lock word names its owner (an attached-process slot holding pid and start time, with an
- * epoch). A process killed while holding a segment costs the others about a millisecond: the next
- * one that needs the segment finds the owner dead, takes the lock over, rebuilds the segment from
- * the entries whose checksums match and counts a lock recovery in {@link #stats()}. A write that
- * throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at once.
+ * <p>Every lock word names its owner (an attached-process slot and the slot's epoch). While
+ * attached, a process holds a kernel lock on its slot (an open-file-description lock, which the
+ * kernel drops when the process dies, whatever its user, PID namespace or {@code /proc} view). A
+ * process killed while holding a segment costs the others about a millisecond: the next one that
+ * needs the segment finds the owner's slot lock gone, takes the segment lock over, rebuilds the
+ * segment from the entries whose checksums match and counts a lock recovery in {@link #stats()}. A
+ * write that throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at
+ * once. A lock is never taken from a process that may be running: a waiter times out with {@link
+ * CacheLockTimeoutException} instead.
  *
- * <p><b>NOTE</b>: liveness is read from {@code /proc}; an owner in another PID namespace (another
- * container sharing the file) cannot be checked, and counts as alive until the lock timeout.
+ * <p><b>NOTE</b>: without native access ({@code --enable-native-access=dev.mmapkit.core}) a process
+ * cannot hold or check slot locks; it is judged, and judges others, by pid and start time through
+ * {@code /proc}, where only positive evidence counts as dead: an owner in another PID namespace or
+ * hidden by {@code hidepid} is never recovered from (its locks time out, its slot stays taken).
  *
  * <p>Instances are thread-safe. {@link #close()} detaches this process; the file stays (in {@code
  * /dev/shm} until reboot) for the others and for the next start.

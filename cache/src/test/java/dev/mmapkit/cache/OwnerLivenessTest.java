@@ -65,7 +65,10 @@ class OwnerLivenessTest {
 
   private void assertLockIsKept() {
     long start = System.nanoTime();
-    assertThrows(CacheLockTimeoutException.class, () -> us.put(key(1), value(1, 1, 40)));
+    var e = assertThrows(CacheLockTimeoutException.class, () -> us.put(key(1), value(1, 1, 40)));
+    assertTrue(
+        e.getMessage().contains("process " + NO_SUCH_PID + ", whose liveness cannot be checked"),
+        e.getMessage());
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(millis >= 300 && millis < 3000, millis + " ms");
     assertEquals(other.ownerId(), file.get(ValueLayout.JAVA_LONG, SEGMENTS_OFFSET + SEG_LOCK));
