@@ -270,6 +270,19 @@ class SharedCacheTest {
   }
 
   @Test
+  void readStatsCountsAttachedProcessesBySlotLocks() throws Exception {
+    SharedCache cache = open(CacheConfig.of(1 << 20, 100));
+    Path path = cache.path();
+    try (SharedCache second = SharedCache.open(path, CacheConfig.of(1 << 20, 100))) {
+      assertEquals(2, SharedCache.readStats(path).attachedProcesses());
+      assertEquals(2, cache.stats().attachedProcesses());
+    }
+    assertEquals(1, SharedCache.readStats(path).attachedProcesses());
+    cache.close();
+    assertEquals(0, SharedCache.readStats(path).attachedProcesses());
+  }
+
+  @Test
   void anOddVersionWithNoLockHolderIsRebuiltNotSpunOn() throws Exception {
     CacheConfig config = CacheConfig.of(1 << 20, 100).withSegments(1);
     try (SharedCache cache = open(config);
