@@ -169,15 +169,15 @@ class MultiProcessTest {
       Process unshare = new ProcessBuilder(command).start();
       try {
         awaitLine(unshare, "LOCKED");
-        ProcessHandle java = unshare.toHandle().children().findFirst().orElseThrow();
+        ProcessHandle holder = unshare.toHandle().children().findFirst().orElseThrow();
         assertEquals(2, cache.stats().attachedProcesses());
-        signal("STOP", java.pid());
+        signal("STOP", holder.pid());
         var e =
             assertThrows(
                 CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 1, 100)));
         assertTrue(e.getMessage().contains("running process"), e.getMessage());
         assertEquals(0, cache.stats().lockRecoveries(), "paused in another namespace: kept");
-        signal("KILL", java.pid());
+        signal("KILL", holder.pid());
         unshare.waitFor();
       } finally {
         unshare.destroyForcibly().waitFor();
@@ -211,9 +211,9 @@ class MultiProcessTest {
       Process unshare = new ProcessBuilder(command).start();
       try {
         awaitLine(unshare, "LOCKED");
-        ProcessHandle java = unshare.toHandle().children().findFirst().orElseThrow();
+        ProcessHandle holder = unshare.toHandle().children().findFirst().orElseThrow();
         unshare.destroyForcibly().waitFor(); // --kill-child: the holder dies with it
-        java.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        holder.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
       } finally {
         unshare.destroyForcibly().waitFor();
       }
