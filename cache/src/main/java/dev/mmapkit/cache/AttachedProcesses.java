@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * This process's slot among the attached-process slots of a cache file: its identity as a lock and
@@ -32,6 +33,7 @@ final class AttachedProcesses {
   private final int slot;
   private final long slotOffset;
   private final long ownerId;
+  private final AtomicBoolean detached = new AtomicBoolean();
 
   private AttachedProcesses(MemorySegment file, SlotLocks locks, int slot, long epoch) {
     this.file = file;
@@ -171,6 +173,7 @@ final class AttachedProcesses {
    * claimant.
    */
   void detach() {
+    if (detached.getAndSet(true)) return; // a second close must not free a slot claimed since
     LONG.setVolatile(file, slotOffset + SLOT_CLAIM, 0L);
     if (locks != null) locks.close();
   }

@@ -280,6 +280,10 @@ class SharedCacheTest {
     assertEquals(1, SharedCache.readStats(path).attachedProcesses());
     cache.close();
     assertEquals(0, SharedCache.readStats(path).attachedProcesses());
+    try (SharedCache next = SharedCache.open(path, CacheConfig.of(1 << 20, 100))) {
+      cache.close(); // a second close of the first must not free the slot the next one claimed
+      assertEquals(1, SharedCache.readStats(path).attachedProcesses());
+    }
   }
 
   @Test
