@@ -3,6 +3,7 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.NativeCallException;
 import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,6 +56,12 @@ final class AttachedProcesses {
     SlotLocks locks = SlotLocks.open(path, true).orElse(null);
     try {
       AttachedProcesses attached = claimSlot(file, locks);
+      if (attached != null) return attached;
+    } catch (NativeCallException e) {
+      if (locks == null || e.errno() != NativeCallException.EINVAL) throw e;
+      locks.close(); // no open-file-description locks on this file system after all: by pid
+      locks = null;
+      AttachedProcesses attached = claimSlot(file, null);
       if (attached != null) return attached;
     } catch (RuntimeException e) {
       if (locks != null) locks.close();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mmapkit.testkit.ChildJvm;
 import java.io.BufferedReader;
@@ -159,6 +160,7 @@ class MultiProcessTest {
    */
   @Test
   void aHolderInAnotherPidNamespaceKeepsItsLockWhilePausedAndLosesItWhenKilled() throws Exception {
+    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
     List<String> command =
         new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
     command.addAll(
@@ -197,6 +199,7 @@ class MultiProcessTest {
    */
   @Test
   void aHolderInAnotherPidNamespaceWithoutNativeAccessIsNeverJudgedDead() throws Exception {
+    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
     List<String> command =
         new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
     command.addAll(
