@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mmapkit.testkit.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ProcessesTest {
@@ -44,5 +50,35 @@ class ProcessesTest {
         Processes.Liveness.UNKNOWN,
         Processes.liveness(child.pid(), childStart, ns + 1),
         "a pid of another namespace means nothing here");
+  }
+
+  /**
+   * Needs root: a child as {@code nobody} in its own mount namespace with {@code /proc} mounted
+   * {@code hidepid=2} cannot see this (root's) process, which must then be unknown, never dead.
+   */
+  @Test
+  void aProcessHiddenByHidepidIsUnknownNotDead() throws Exception {
+    Assumptions.assumeTrue(
+        Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"), "needs root");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t proc -o hidepid=2 proc /proc && exec \"$@\"",
+                "sh"));
+    command.addAll(
+        ChildJvm.commandAsNobody(
+            ProcessesLivenessChild.class,
+            Long.toString(Processes.currentPid()),
+            Long.toString(Processes.currentStartTime()),
+            Long.toString(Processes.currentPidNamespace())));
+    ChildJvm.Result r = ChildJvm.finish(new ProcessBuilder(command).start(), 60);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("LIVENESS UNKNOWN SELF ALIVE"), r.toString());
   }
 }
