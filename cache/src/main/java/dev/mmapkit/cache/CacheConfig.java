@@ -33,8 +33,9 @@ import java.util.Set;
  * @param revalidateInterval how long {@link SharedCache#getValidated} trusts an entry's source file
  *     without looking at it again (like opcache's {@code revalidate_freq}); shared by all processes
  * @param fileMode the permissions a new cache file gets (default {@code rw-------}), and the most
- *     an existing one may have: {@link SharedCache#open} refuses a file that grants more than this,
- *     or that belongs to another user while this mode grants neither group nor others write access
+ *     an existing one may have: {@link SharedCache#open} refuses a file that grants write access
+ *     beyond this, or that belongs to another user while this mode grants neither group nor others
+ *     write access; read or execute permission beyond it is only logged as a warning
  */
 public record CacheConfig(
     long memoryBudget,

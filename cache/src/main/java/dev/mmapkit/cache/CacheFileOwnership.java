@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * world-writable file in {@code /dev/shm}), or belongs to another user while the mode grants
  * neither group nor others write access (someone else made the file this process was told to own).
  * Read access beyond the mode is not a risk to this process, only to the values' secrecy: it is
- * logged as a warning, once per file.
+ * logged as a warning, once per file (as is execute permission, which is merely unneeded).
  */
 final class CacheFileOwnership {
   private CacheFileOwnership() {}
@@ -31,7 +31,16 @@ final class CacheFileOwnership {
           PosixFilePermission.GROUP_WRITE,
           PosixFilePermission.OTHERS_WRITE);
 
+  private static final Set<PosixFilePermission> READ =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.OTHERS_READ);
+
   /**
+   * Checks {@code path}, which the caller has resolved to the file itself (no symlink), so that the
+   * file checked is the file read and mapped.
+   *
    * @throws MmapkitException naming the file, its mode or owner, what was asked and the fix
    */
   static void check(Path path, Set<PosixFilePermission> requested) throws IOException {
@@ -52,9 +61,16 @@ final class CacheFileOwnership {
               + " configure CacheConfig.withFileMode if the sharing is intended");
     }
     if (!extra.isEmpty() && WARNED.add(path.toAbsolutePath())) {
+      boolean readable = extra.stream().anyMatch(READ::contains);
       LOG.log(
           System.Logger.Level.WARNING,
-          path + " " + problem + ": other users can read the cached values");
+          path
+              + " "
+              + problem
+              + (readable
+                  ? ": other users can read the cached values"
+                  : ": execute permission the cache does not need (nothing more can be read or"
+                      + " changed)"));
     }
     boolean sharedAcrossUsers =
         requested.contains(PosixFilePermission.GROUP_WRITE)

@@ -45,9 +45,12 @@ final class LoadSlots {
   private final AttachedProcesses processes;
   private final Optional<NativeAccess> nativeAccess = NativeAccess.get();
 
-  LoadSlots(MemorySegment file, AttachedProcesses processes) {
+  private final long loadWaitMillis;
+
+  LoadSlots(MemorySegment file, AttachedProcesses processes, long loadWaitMillis) {
     this.file = file;
     this.processes = processes;
+    this.loadWaitMillis = loadWaitMillis;
   }
 
   /** The hash word of a key: never 0, so 0 can mean "not named yet". */
@@ -59,8 +62,13 @@ final class LoadSlots {
     return loadSlotOffset((int) (hash >>> 24) & (LOAD_SLOTS - 1));
   }
 
-  /** Tries to become the loader of the key with {@code hash}. */
-  Claim claim(long hash) {
+  /**
+   * Tries to become the loader of the key with {@code hash}. A slot claimed but not named yet is
+   * waited for (its claimant may have been descheduled between the two stores) while its owner may
+   * be running, until {@code deadlineNanos} ({@link System#nanoTime()}): then the key is computed
+   * without coordination ({@link Claim#TAKEN}).
+   */
+  Claim claim(long hash, long deadlineNanos) {
     long at = slotOffset(hash);
     long word = hashWord(hash);
     long me = processes.ownerId();
@@ -80,11 +88,18 @@ final class LoadSlots {
         if (LONG.compareAndSet(file, at + LOAD_CLAIM, owner, me)) return named(at, word);
         continue;
       }
+      if (named == 0) {
+        // A live claimant that was descheduled before naming its key: it may be this key.
+        if (System.nanoTime() - deadlineNanos >= 0) return Claim.TAKEN;
+        LockSupport.parkNanos(50_000);
+        continue;
+      }
       return named == word ? Claim.BUSY : Claim.TAKEN;
     }
   }
 
   private Claim named(long at, long word) {
+    LONG.setVolatile(file, at + LOAD_CLAIMED_AT, System.currentTimeMillis());
     LONG.setVolatile(file, at + LOAD_HASH, word);
     return Claim.CLAIMED;
   }
@@ -107,21 +122,28 @@ final class LoadSlots {
 
   /**
    * Waits until the load of the key with {@code hash} by another process ends, or {@code
-   * deadlineNanos} ({@link System#nanoTime()}) passes. A loader found dead ends the wait: the
-   * caller then claims the slot again, which takes it over from the dead id.
+   * deadlineNanos} ({@link System#nanoTime()}) passes, or the load has run for the load-wait
+   * timeout since it was claimed (a loader whose liveness cannot be known, e.g. without native
+   * access, delays each caller only until then). A loader found dead ends the wait: the caller then
+   * claims the slot again, which takes it over from the dead id.
    *
    * @return true if the load ended (successfully or not, or its loader died), false on timeout
    */
   boolean await(long hash, long deadlineNanos) {
     long at = slotOffset(hash);
     long word = hashWord(hash);
+    long claimedAt = (long) LONG.getVolatile(file, at + LOAD_CLAIMED_AT);
+    long leftOfLoad = claimedAt + loadWaitMillis - System.currentTimeMillis();
+    long staleAt =
+        System.nanoTime() + Math.max(0, Math.min(leftOfLoad, loadWaitMillis)) * 1_000_000;
+    if (staleAt - deadlineNanos < 0) deadlineNanos = staleAt;
     long nextCheck = System.nanoTime() + 1_000_000;
     while (true) {
       int done = (int) INT.getVolatile(file, at + LOAD_DONE);
       long owner = (long) LONG.getVolatile(file, at + LOAD_CLAIM);
       if (owner == 0 || (long) LONG.getVolatile(file, at + LOAD_HASH) != word) return true;
       long now = System.nanoTime();
-      if (now - deadlineNanos >= 0) return false;
+      if (now - deadlineNanos >= 0) return !processes.isAlive(owner); // died: take it over
       if (now - nextCheck >= 0) {
         if (!processes.isAlive(owner)) return true;
         nextCheck = now + 10_000_000;

@@ -278,7 +278,10 @@ final class Segment {
     } else if (spins < 400) {
       Thread.yield();
     } else {
-      lock();
+      lock(); // recovers a dead or failed writer
+      // Odd although nobody writes (a lock word cleared by hand, or a writer that lost its lock
+      // word): nothing will ever make it even, so rebuild it as after a crash.
+      if (((long) LONG.getVolatile(file, base + SEG_VERSION) & 1) != 0) recover();
       unlock();
       return 0;
     }
@@ -754,10 +757,11 @@ final class Segment {
 
   /**
    * Takes the segment lock. A holder that is no longer running is found within about a millisecond
-   * and the lock taken over, the segment rebuilt and the recovery counted.
+   * and the lock taken over, the segment rebuilt and the recovery counted. A holder that may be
+   * running (see {@link AttachedProcesses#isAlive}) keeps it.
    *
-   * @throws CacheLockTimeoutException if a running process holds it for longer than the lock
-   *     timeout
+   * @throws CacheLockTimeoutException if a process that is running, or whose liveness cannot be
+   *     known, holds it for longer than the lock timeout
    */
   void lock() {
     long me = processes.ownerId();
@@ -787,15 +791,14 @@ final class Segment {
         nextCheck = now + 1_000_000;
       }
       if (now - start >= lockTimeoutNanos) {
-        // An owner in another PID namespace cannot be checked: it counts as alive until the lock
-        // timeout, then as dead (no writer holds a segment that long while it runs).
-        if (processes.isInOtherPidNamespace(owner)
-            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
-          recover();
-          return;
-        }
+        // Running, or its liveness is unknown: a lock is never taken from a process that may be
+        // writing (a paused writer would resume into a segment others think is consistent).
         throw new CacheLockTimeoutException(
-            path, number, processes.pidOf(owner), (now - start) / 1_000_000);
+            path,
+            number,
+            processes.pidOf(owner),
+            (now - start) / 1_000_000,
+            processes.isKnownRunning(owner));
       }
     }
   }
@@ -842,8 +845,9 @@ final class Segment {
     }
   }
 
+  /** Releases the lock if this process still holds it (a CAS: never clears another's lock). */
   void unlock() {
-    LONG.setRelease(file, base + SEG_LOCK, 0L);
+    LONG.compareAndSet(file, base + SEG_LOCK, processes.ownerId(), 0L);
   }
 
   /** For tests that simulate a writer killed half-way: begins overwriting, writes half, stops. */

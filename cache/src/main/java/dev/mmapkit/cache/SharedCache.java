@@ -16,10 +16,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.function.Function;
@@ -36,14 +39,20 @@ import java.util.function.Function;
  * (CLOCK), and space left by replaced or removed entries is reclaimed by compaction: the cache is
  * never wiped to make room.
  *
- * <p>Every lock word names its owner (an attached-process slot holding pid and start time, with an
- * epoch). A process killed while holding a segment costs the others about a millisecond: the next
- * one that needs the segment finds the owner dead, takes the lock over, rebuilds the segment from
- * the entries whose checksums match and counts a lock recovery in {@link #stats()}. A write that
- * throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at once.
+ * <p>Every lock word names its owner (an attached-process slot and the slot's epoch). While
+ * attached, a process holds a kernel lock on its slot (an open-file-description lock, which the
+ * kernel drops when the process dies, whatever its user, PID namespace or {@code /proc} view). A
+ * process killed while holding a segment costs the others about a millisecond: the next one that
+ * needs the segment finds the owner's slot lock gone, takes the segment lock over, rebuilds the
+ * segment from the entries whose checksums match and counts a lock recovery in {@link #stats()}. A
+ * write that throws half-way (a bug, an {@code OutOfMemoryError}) is recovered the same way, at
+ * once. A lock is never taken from a process that may be running: a waiter times out with {@link
+ * CacheLockTimeoutException} instead.
  *
- * <p><b>NOTE</b>: liveness is read from {@code /proc}; an owner in another PID namespace (another
- * container sharing the file) cannot be checked, and counts as alive until the lock timeout.
+ * <p><b>NOTE</b>: without native access ({@code --enable-native-access=dev.mmapkit.core}) a process
+ * cannot hold or check slot locks; it is judged, and judges others, by pid and start time through
+ * {@code /proc}, where only positive evidence counts as dead: an owner in another PID namespace or
+ * hidden by {@code hidepid} is never recovered from (its locks time out, its slot stays taken).
  *
  * <p>Instances are thread-safe. {@link #close()} detaches this process; the file stays (in {@code
  * /dev/shm} until reboot) for the others and for the next start.
@@ -69,15 +78,16 @@ public final class SharedCache implements AutoCloseable {
   private final long loadWaitNanos;
   private final long revalidateMillis;
 
-  private SharedCache(Path path, MappedFile mapped, CacheLayout layout, FileHeader header)
+  private SharedCache(
+      Path path, Path real, MappedFile mapped, CacheLayout layout, FileHeader header)
       throws IOException {
     this.path = path;
     this.mapped = mapped;
     this.file = mapped.chunk(0);
     this.layout = layout;
     this.header = header;
-    this.processes = AttachedProcesses.attach(file, path);
-    this.loads = new LoadSlots(file, processes);
+    this.processes = AttachedProcesses.attach(file, real);
+    this.loads = new LoadSlots(file, processes, layout.config().loadWaitTimeout().toMillis());
     this.segments = new Segment[layout.segments()];
     for (int i = 0; i < segments.length; i++) {
       segments[i] = new Segment(file, path, layout, i, processes);
@@ -121,15 +131,16 @@ public final class SharedCache implements AutoCloseable {
    */
   public static SharedCache open(Path path, CacheConfig config) throws IOException {
     if (!Files.exists(path)) create(path, config);
+    Path real = regularFile(path);
     // Header and layout are checked against the file's size before anything is mapped, so a
     // truncated file is a FileFormatException naming both sizes, never a fault in the mapping.
-    FileHeader read = readHeader(path);
-    CacheFileOwnership.check(path, config.fileMode());
-    long size = Files.size(path);
+    FileHeader read = readHeader(real, path);
+    CacheFileOwnership.check(real, config.fileMode());
+    long size = Files.size(real);
     CacheLayout expected = CacheLayout.from(read, size, path);
     long budget = expected.config().memoryBudget();
     MappedFile mapped =
-        MappedFile.open(path, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)));
+        MappedFile.open(real, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)));
     try {
       MemorySegment file = mapped.chunk(0);
       // The file may have been replaced or truncated between the check and the mapping.
@@ -139,16 +150,42 @@ public final class SharedCache implements AutoCloseable {
         throw new FileFormatException(
             path, "changed while it was being opened (replaced or truncated); open it again");
       }
-      return new SharedCache(path, mapped, layout, header);
+      return new SharedCache(path, real, mapped, layout, header);
     } catch (IOException | RuntimeException e) {
       mapped.close();
       throw e;
     }
   }
 
-  /** Reads and validates the header with a plain read, before mapping the file. */
-  private static FileHeader readHeader(Path path) throws IOException {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+  /**
+   * The file {@code path} names, symlinks resolved (so that the file whose mode and owner are
+   * checked is the one read and mapped), after checking that it is a regular file: opening a FIFO
+   * to read its header would block forever.
+   */
+  private static Path regularFile(Path path) throws IOException {
+    Path real;
+    try {
+      real = path.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(path.toString(), null, "does not exist");
+    }
+    BasicFileAttributes attributes =
+        Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isDirectory()) {
+      throw new FileSystemException(path.toString(), null, "is a directory, not a cache file");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new FileSystemException(
+          path.toString(),
+          null,
+          "is not a regular file (a pipe, socket or device), not a cache file");
+    }
+    return real;
+  }
+
+  /** Reads and validates the header of {@code real} with a plain read, before mapping the file. */
+  private static FileHeader readHeader(Path real, Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(real, StandardOpenOption.READ);
         Arena arena = Arena.ofConfined()) {
       MemorySegment buffer = arena.allocate(FileHeader.SIZE, 8);
       ByteBuffer bytes = buffer.asByteBuffer();
@@ -214,13 +251,23 @@ public final class SharedCache implements AutoCloseable {
    * @throws dev.mmapkit.FileFormatException if it is not a cache file of this version
    */
   public static CacheStats readStats(Path path) throws IOException {
-    long size = Files.size(path);
-    CacheLayout.from(readHeader(path), size, path); // truncated: an exception, not a fault
+    Path real = regularFile(path);
+    long size = Files.size(real);
+    CacheLayout.from(readHeader(real, path), size, path); // truncated: an exception, not a fault
     try (MappedFile mapped =
-        MappedFile.open(path, MappingOptions.readOnly().withChunkSize(chunkSizeFor(size)))) {
+        MappedFile.open(real, MappingOptions.readOnly().withChunkSize(chunkSizeFor(size)))) {
       MemorySegment file = mapped.chunk(0);
       FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      return statsOf(file, CacheLayout.from(header, file.byteSize(), path), header);
+      SlotLocks locks = SlotLocks.open(real, false).orElse(null);
+      try {
+        return statsOf(
+            file,
+            CacheLayout.from(header, file.byteSize(), path),
+            header,
+            AttachedProcesses.attached(file, locks, -1));
+      } finally {
+        if (locks != null) locks.close();
+      }
     }
   }
 
@@ -405,7 +452,7 @@ public final class SharedCache implements AutoCloseable {
     long deadline = System.nanoTime() + loadWaitNanos;
     boolean waited = false;
     while (true) {
-      switch (loads.claim(hash)) {
+      switch (loads.claim(hash, deadline)) {
         case CLAIMED -> {
           try {
             value = segmentFor(hash).get(key, hash, generation());
@@ -459,10 +506,11 @@ public final class SharedCache implements AutoCloseable {
 
   /** The cache's statistics now; costs a pass over the segment headers and process slots. */
   public CacheStats stats() {
-    return statsOf(file, layout, header);
+    return statsOf(file, layout, header, processes.attached());
   }
 
-  private static CacheStats statsOf(MemorySegment file, CacheLayout layout, FileHeader header) {
+  private static CacheStats statsOf(
+      MemorySegment file, CacheLayout layout, FileHeader header, int attachedProcesses) {
     long generation = (long) LONG.getVolatile(file, GLOBAL_OFFSET + GENERATION);
     long used = 0, live = 0, count = 0;
     for (int i = 0; i < layout.segments(); i++) {
@@ -493,7 +541,7 @@ public final class SharedCache implements AutoCloseable {
         (long) LONG.getVolatile(file, GLOBAL_OFFSET + RESETS),
         Instant.ofEpochMilli(header.createdMillis()),
         header.creatorPid(),
-        AttachedProcesses.attached(file));
+        attachedProcesses);
   }
 
   /** The segment {@code key} lives in; for tests that simulate a crash inside it. */

@@ -33,14 +33,20 @@ import dev.mmapkit.internal.FileHeader;
  *   <caption>attached-process slot; the owner of a lock is a slot index and its epoch</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
  *   <tr><td>{@value #SLOT_CLAIM}</td><td>8</td><td>pid of the attached process; 0 free;
- *       negative while being claimed</td></tr>
+ *       negative while being claimed. Byte 0 of the slot is also the range of the process's
+ *       open-file-description lock (fcntl {@code F_OFD_SETLK}, 1 byte), held while it is
+ *       attached if {@link #SLOT_LIVENESS} says so</td></tr>
  *   <tr><td>{@value #SLOT_START_TIME}</td><td>8</td><td>its start time (clock ticks since
  *       boot)</td></tr>
  *   <tr><td>{@value #SLOT_EPOCH}</td><td>8</td><td>incremented at each claim, so a lock held by a
  *       previous claimant is recognised as orphaned</td></tr>
  *   <tr><td>{@value #SLOT_PID_NAMESPACE}</td><td>8</td><td>inode of the process's PID namespace
  *       ({@code /proc/self/ns/pid}), 0 unknown: pid and start time can only be checked from the
- *       same namespace</td></tr>
+ *       same namespace, when liveness is judged by pid</td></tr>
+ *   <tr><td>{@value #SLOT_LIVENESS}</td><td>8</td><td>how its liveness is judged: {@link
+ *       #LIVENESS_LOCK} (the kernel's slot lock; a released lock is a dead or detached process) or
+ *       {@link #LIVENESS_PID} (pid, start time and namespace through {@code /proc}; what cannot be
+ *       seen counts as running)</td></tr>
  *   <tr><td>{@value #SLOT_HITS}..{@value #SLOT_LOCK_RECOVERIES}</td><td>8 each</td><td>counters:
  *       hits, misses, loads, load nanoseconds, waits on other processes' loads, such waits that
  *       timed out, evictions, lock recoveries; kept when the process detaches</td></tr>
@@ -54,13 +60,16 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #LOAD_HASH}</td><td>8</td><td>hash of the key being loaded with bit 0 set,
  *       written after the claim; 0 until then</td></tr>
  *   <tr><td>{@value #LOAD_DONE}</td><td>4</td><td>futex word, incremented when a load ends</td></tr>
+ *   <tr><td>{@value #LOAD_CLAIMED_AT}</td><td>8</td><td>when the load was claimed, epoch ms:
+ *       waiters wait at most the load-wait timeout from then</td></tr>
  * </table>
  *
  * <table>
  *   <caption>segment: a header, then the index and the entry area</caption>
  *   <tr><th>offset</th><th>size</th><th>field</th></tr>
  *   <tr><td>{@value #SEG_LOCK}</td><td>8</td><td>lock word: 0 free, else owner id: (slot + 1)
- *       &lt;&lt; 48 | (slot epoch &amp; 0xFFFF) &lt;&lt; 32 | per-process counter</td></tr>
+ *       &lt;&lt; 48 | (slot epoch &amp; 0xFFFF) &lt;&lt; 32 | 1; {@code 1} alone is a writer that failed
+ *       half-way (poisoned)</td></tr>
  *   <tr><td>{@value #SEG_VERSION}</td><td>8</td><td>seqlock: odd while a writer changes the
  *       segment</td></tr>
  *   <tr><td>{@value #SEG_GENERATION}</td><td>8</td><td>cache generation of the contents</td></tr>
@@ -110,7 +119,7 @@ public final class SharedCacheDescriptor {
   public static final String KIND = "CACH";
 
   /** The format version this code reads and writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** Header layout parameter indexes. */
   public static final int PARAM_FILE_SIZE = 0,
@@ -150,6 +159,7 @@ public final class SharedCacheDescriptor {
       SLOT_START_TIME = 8,
       SLOT_EPOCH = 16,
       SLOT_PID_NAMESPACE = 24,
+      SLOT_LIVENESS = 32,
       SLOT_HITS = 64,
       SLOT_MISSES = 72,
       SLOT_LOADS = 80,
@@ -158,6 +168,12 @@ public final class SharedCacheDescriptor {
       SLOT_LOAD_WAIT_TIMEOUTS = 104,
       SLOT_EVICTIONS = 112,
       SLOT_LOCK_RECOVERIES = 120;
+
+  /**
+   * {@link #SLOT_LIVENESS} values: the process holds an open-file-description lock on the slot's
+   * first byte while attached; or it could not (no native access), and is judged by pid.
+   */
+  public static final long LIVENESS_PID = 1, LIVENESS_LOCK = 2;
 
   /** Load slots. */
   public static final long LOADS_OFFSET =
@@ -170,7 +186,7 @@ public final class SharedCacheDescriptor {
   public static final int LOAD_SLOT_SIZE = 64;
 
   /** Load slot fields. */
-  public static final long LOAD_CLAIM = 0, LOAD_HASH = 8, LOAD_DONE = 16;
+  public static final long LOAD_CLAIM = 0, LOAD_HASH = 8, LOAD_DONE = 16, LOAD_CLAIMED_AT = 24;
 
   /** Where the first segment starts (page-aligned). */
   public static final long SEGMENTS_OFFSET = LOADS_OFFSET + (long) LOAD_SLOTS * LOAD_SLOT_SIZE;

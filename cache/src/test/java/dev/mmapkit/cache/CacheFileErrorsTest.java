@@ -67,12 +67,12 @@ class CacheFileErrorsTest {
     byte[] bytes = Files.readAllBytes(path);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment header = arena.allocate(FileHeader.SIZE);
-      new FileHeader("CACH", 1, 0, 1, CacheLayout.of(CONFIG).header().parameters()).writeTo(header);
+      new FileHeader("CACH", 2, 0, 1, CacheLayout.of(CONFIG).header().parameters()).writeTo(header);
       System.arraycopy(header.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), 0, bytes, 0, 4096);
     }
     Files.write(path, bytes);
     String message = openFailure(path);
-    assertTrue(message.contains("format version 1; this mmapkit reads version 2"), message);
+    assertTrue(message.contains("format version 2; this mmapkit reads version 3"), message);
   }
 
   @Test

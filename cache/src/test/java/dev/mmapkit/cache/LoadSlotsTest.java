@@ -22,6 +22,11 @@ class LoadSlotsTest {
   private static final VarHandle LONG = AttachedProcesses.LONG;
   private static final long HASH = 0x1234_5678_9ABC_DEF0L;
   private static final long OTHER_HASH = HASH ^ 0x10L; // same slot, another key
+  private static final long LOAD_WAIT_MILLIS = 2000;
+
+  private static long soon() {
+    return System.nanoTime() + 1_000_000_000L;
+  }
 
   @TempDir Path dir;
   private MappedFile mapped;
@@ -38,8 +43,8 @@ class LoadSlotsTest {
     file = mapped.chunk(0);
     a = AttachedProcesses.attach(file, path);
     b = AttachedProcesses.attach(file, path);
-    slotsOfA = new LoadSlots(file, a);
-    slotsOfB = new LoadSlots(file, b);
+    slotsOfA = new LoadSlots(file, a, LOAD_WAIT_MILLIS);
+    slotsOfB = new LoadSlots(file, b, LOAD_WAIT_MILLIS);
     at = LoadSlots.slotOffset(HASH);
     assertEquals(at, LoadSlots.slotOffset(OTHER_HASH));
   }
@@ -57,26 +62,26 @@ class LoadSlotsTest {
 
   @Test
   void theClaimNamesItsOwnerAndTheKey() {
-    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfA.claim(HASH));
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfA.claim(HASH, soon()));
     assertEquals(a.ownerId(), claimWord());
     assertEquals(HASH | 1, (long) LONG.getVolatile(file, at + LOAD_HASH));
-    assertEquals(LoadSlots.Claim.BUSY, slotsOfB.claim(HASH));
-    assertEquals(LoadSlots.Claim.TAKEN, slotsOfB.claim(OTHER_HASH));
+    assertEquals(LoadSlots.Claim.BUSY, slotsOfB.claim(HASH, soon()));
+    assertEquals(LoadSlots.Claim.TAKEN, slotsOfB.claim(OTHER_HASH, soon()));
     slotsOfA.release(HASH);
     assertEquals(0, claimWord());
-    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(OTHER_HASH));
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(OTHER_HASH, soon()));
   }
 
   @Test
   void aStaleReleaseDoesNotClearAnotherOwnersClaim() {
-    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfA.claim(HASH));
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfA.claim(HASH, soon()));
     // b took the slot over (as it would from an owner it found dead) and loads another key.
     LONG.setVolatile(file, at + LOAD_CLAIM, b.ownerId());
     LONG.setVolatile(file, at + LOAD_HASH, OTHER_HASH | 1);
     slotsOfA.release(HASH); // the former owner finishes late
     assertEquals(b.ownerId(), claimWord());
     assertEquals(OTHER_HASH | 1, (long) LONG.getVolatile(file, at + LOAD_HASH));
-    assertEquals(LoadSlots.Claim.BUSY, slotsOfA.claim(OTHER_HASH));
+    assertEquals(LoadSlots.Claim.BUSY, slotsOfA.claim(OTHER_HASH, soon()));
   }
 
   @Test
@@ -84,7 +89,7 @@ class LoadSlotsTest {
     long dead = deadOwner();
     LONG.setVolatile(file, at + LOAD_CLAIM, dead);
     LONG.setVolatile(file, at + LOAD_HASH, HASH | 1);
-    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(HASH));
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(HASH, soon()));
     assertEquals(b.ownerId(), claimWord());
   }
 
@@ -92,7 +97,7 @@ class LoadSlotsTest {
   void anOwnerThatDiedBetweenClaimAndNamingTheKeyIsRecovered() {
     LONG.setVolatile(file, at + LOAD_CLAIM, deadOwner());
     LONG.setVolatile(file, at + LOAD_HASH, 0L);
-    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(OTHER_HASH));
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfB.claim(OTHER_HASH, soon()));
     assertEquals(b.ownerId(), claimWord());
     assertEquals(OTHER_HASH | 1, (long) LONG.getVolatile(file, at + LOAD_HASH));
   }
@@ -104,6 +109,40 @@ class LoadSlotsTest {
     long start = System.nanoTime();
     assertEquals(true, slotsOfB.await(HASH, start + 5_000_000_000L));
     assertEquals(true, System.nanoTime() - start < 1_000_000_000L);
+  }
+
+  @Test
+  void aLiveClaimantNotYetNamingItsKeyIsWaitedFor() throws Exception {
+    // a claimed an instant ago and was descheduled before writing the key's hash.
+    LONG.setVolatile(file, at + LOAD_CLAIM, a.ownerId());
+    LONG.setVolatile(file, at + LOAD_HASH, 0L);
+    var claim =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> slotsOfB.claim(HASH, System.nanoTime() + 5_000_000_000L));
+    Thread.sleep(100); // far more than the naming spins
+    LONG.setVolatile(file, at + LOAD_HASH, HASH | 1);
+    assertEquals(LoadSlots.Claim.BUSY, claim.get(), "the same key: wait for it, do not compute");
+
+    LONG.setVolatile(file, at + LOAD_HASH, 0L);
+    long start = System.nanoTime();
+    assertEquals(LoadSlots.Claim.TAKEN, slotsOfB.claim(HASH, start + 200_000_000L));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(true, millis >= 200 && millis < 2000, millis + " ms: until the deadline");
+  }
+
+  @Test
+  void aLoadOlderThanTheLoadWaitTimeoutMakesNobodyWait() {
+    // A loader whose liveness stays unknown (or is alive but stuck) claimed long ago.
+    assertEquals(LoadSlots.Claim.CLAIMED, slotsOfA.claim(HASH, soon()));
+    LONG.setVolatile(
+        file,
+        at + SharedCacheDescriptor.LOAD_CLAIMED_AT,
+        System.currentTimeMillis() - LOAD_WAIT_MILLIS - 1);
+    long start = System.nanoTime();
+    assertEquals(false, slotsOfB.await(HASH, start + 5_000_000_000L));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(true, millis < 500, millis + " ms");
+    slotsOfA.release(HASH);
   }
 
   /** The id a detached process had: its slot's epoch has moved on. */

@@ -5,7 +5,9 @@ import static dev.mmapkit.cache.TestValues.value;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mmapkit.testkit.ChildJvm;
 import java.io.BufferedReader;
@@ -102,6 +104,137 @@ class MultiProcessTest {
       assertArrayEquals(value(1, 1, 100), cache.get(key(1)));
       assertEquals(1, cache.stats().lockRecoveries());
     }
+  }
+
+  @Test
+  void aPausedLockHolderKeepsItsLockAndLosesItOnlyWhenKilled() throws Exception {
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process holder = ChildJvm.start(CacheChild.class, "holdLock", file().toString(), "1");
+      try {
+        awaitLine(holder, "LOCKED");
+        signal("STOP", holder); // docker pause, a long GC pause, CPU throttling
+        long start = System.nanoTime();
+        assertThrows(CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 1, 100)));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 1000, "waited the lock timeout: " + millis + " ms");
+        assertEquals(0, cache.stats().lockRecoveries(), "a paused process keeps its lock");
+      } finally {
+        holder.destroyForcibly().waitFor(); // SIGKILL ends a stopped process too
+      }
+      long start = System.nanoTime();
+      cache.put(key(1), value(1, 2, 100));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "recovered in " + millis + " ms");
+      assertArrayEquals(value(1, 2, 100), cache.get(key(1)));
+      assertEquals(1, cache.stats().lockRecoveries());
+    }
+  }
+
+  @Test
+  void aKilledHolderWithoutNativeAccessIsRecoveredByItsPid() throws Exception {
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process holder =
+          ChildJvm.start(
+              CacheChild.class,
+              List.of("-Xmx128m", "-XX:+UseSerialGC"), // no --enable-native-access: no slot lock
+              "holdLock",
+              file().toString(),
+              "1");
+      awaitLine(holder, "LOCKED");
+      assertEquals(2, cache.stats().attachedProcesses());
+      holder.destroyForcibly().waitFor();
+      long start = System.nanoTime();
+      cache.put(key(1), value(1, 1, 100));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "recovered in " + millis + " ms");
+      assertEquals(1, cache.stats().lockRecoveries());
+      assertEquals(1, cache.stats().attachedProcesses());
+    }
+  }
+
+  /**
+   * Needs root (unshare): the holder runs as pid 1 of its own PID namespace with its own /proc, so
+   * its pid means nothing here; only its slot lock tells whether it runs.
+   */
+  @Test
+  void aHolderInAnotherPidNamespaceKeepsItsLockWhilePausedAndLosesItWhenKilled() throws Exception {
+    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
+    List<String> command =
+        new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
+    command.addAll(
+        ChildJvm.command(
+            CacheChild.class, ChildJvm.DEFAULT_OPTIONS, "holdLock", file().toString(), "1"));
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process unshare = new ProcessBuilder(command).start();
+      try {
+        awaitLine(unshare, "LOCKED");
+        ProcessHandle holder = unshare.toHandle().children().findFirst().orElseThrow();
+        assertEquals(2, cache.stats().attachedProcesses());
+        signal("STOP", holder.pid());
+        var e =
+            assertThrows(
+                CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 1, 100)));
+        assertTrue(e.getMessage().contains("running process"), e.getMessage());
+        assertEquals(0, cache.stats().lockRecoveries(), "paused in another namespace: kept");
+        signal("KILL", holder.pid());
+        unshare.waitFor();
+      } finally {
+        unshare.destroyForcibly().waitFor();
+      }
+      long start = System.nanoTime();
+      cache.put(key(1), value(1, 2, 100));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 1000, "recovered in " + millis + " ms");
+      assertEquals(1, cache.stats().lockRecoveries());
+      assertEquals(1, cache.stats().attachedProcesses());
+    }
+  }
+
+  /**
+   * Needs root (unshare). Without native access the holder has no slot lock and its pid means
+   * nothing here: its liveness is unknown, so its lock is never taken, even after it was killed.
+   */
+  @Test
+  void aHolderInAnotherPidNamespaceWithoutNativeAccessIsNeverJudgedDead() throws Exception {
+    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
+    List<String> command =
+        new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
+    command.addAll(
+        ChildJvm.command(
+            CacheChild.class,
+            List.of("-Xmx128m", "-XX:+UseSerialGC"),
+            "holdLock",
+            file().toString(),
+            "1"));
+    try (SharedCache cache = SharedCache.open(file(), CacheChild.CONFIG)) {
+      cache.put(key(1), value(1, 0, 100));
+      Process unshare = new ProcessBuilder(command).start();
+      try {
+        awaitLine(unshare, "LOCKED");
+        ProcessHandle holder = unshare.toHandle().children().findFirst().orElseThrow();
+        unshare.destroyForcibly().waitFor(); // --kill-child: the holder dies with it
+        holder.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } finally {
+        unshare.destroyForcibly().waitFor();
+      }
+      var e =
+          assertThrows(CacheLockTimeoutException.class, () -> cache.put(key(1), value(1, 1, 100)));
+      assertTrue(e.getMessage().contains("liveness cannot be checked"), e.getMessage());
+      assertEquals(0, cache.stats().lockRecoveries());
+      assertEquals(2, cache.stats().attachedProcesses(), "its slot stays taken");
+    }
+  }
+
+  private static void signal(String signal, Process p) throws Exception {
+    signal(signal, p.pid());
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertEquals(0, kill.waitFor());
   }
 
   @Test

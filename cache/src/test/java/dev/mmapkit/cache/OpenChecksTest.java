@@ -2,15 +2,19 @@ package dev.mmapkit.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.testkit.ChildJvm;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +52,36 @@ class OpenChecksTest {
     // Asking for that sharing explicitly opens it.
     SharedCache.open(path, CONFIG.withFileMode(PosixFilePermissions.fromString("rw-rw-rw-")))
         .close();
+  }
+
+  @Test
+  void aSymlinkIsFollowedAndTheFileItNamesIsChecked() throws Exception {
+    Path real = dir.resolve("real.cache");
+    SharedCache.open(real, CONFIG).close();
+    Path link = Files.createSymbolicLink(dir.resolve("link.cache"), real);
+    try (SharedCache cache = SharedCache.open(link, CONFIG)) {
+      cache.put("k".getBytes(), "v".getBytes());
+    }
+    try (SharedCache cache = SharedCache.open(real, CONFIG)) {
+      assertEquals("v", new String(cache.get("k".getBytes())));
+    }
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-rw-rw-"));
+    var e = assertThrows(MmapkitException.class, () -> SharedCache.open(link, CONFIG));
+    assertTrue(e.getMessage().contains("has mode rw-rw-rw-"), e.getMessage());
+  }
+
+  @Test
+  void aFifoIsRefusedWithoutBlocking() throws Exception {
+    Path fifo = dir.resolve("fifo.cache");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    for (var call :
+        List.<org.junit.jupiter.api.function.Executable>of(
+            () -> SharedCache.open(fifo, CONFIG), () -> SharedCache.readStats(fifo))) {
+      var e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(10), () -> assertThrows(FileSystemException.class, call));
+      assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+    }
   }
 
   @Test

@@ -12,7 +12,7 @@ class SharedCacheDescriptorTest {
   @Test
   void fixedRegionsArePinned() {
     assertEquals("CACH", KIND);
-    assertEquals(2, VERSION);
+    assertEquals(3, VERSION);
     assertEquals(4096, GLOBAL_OFFSET);
     assertEquals(8192, PROCESSES_OFFSET);
     assertEquals(8192 + 128 * 128, LOADS_OFFSET);

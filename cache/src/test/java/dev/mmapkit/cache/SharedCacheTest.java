@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -265,6 +266,41 @@ class SharedCacheTest {
       }
       cache.put(key(1), value(1, 0, 20));
       assertArrayEquals(value(1, 0, 20), cache.get(key(1)));
+    }
+  }
+
+  @Test
+  void readStatsCountsAttachedProcessesBySlotLocks() throws Exception {
+    SharedCache cache = open(CacheConfig.of(1 << 20, 100));
+    Path path = cache.path();
+    try (SharedCache second = SharedCache.open(path, CacheConfig.of(1 << 20, 100))) {
+      assertEquals(2, SharedCache.readStats(path).attachedProcesses());
+      assertEquals(2, cache.stats().attachedProcesses());
+    }
+    assertEquals(1, SharedCache.readStats(path).attachedProcesses());
+    cache.close();
+    assertEquals(0, SharedCache.readStats(path).attachedProcesses());
+    try (SharedCache next = SharedCache.open(path, CacheConfig.of(1 << 20, 100))) {
+      cache.close(); // a second close of the first must not free the slot the next one claimed
+      assertEquals(1, SharedCache.readStats(path).attachedProcesses());
+    }
+  }
+
+  @Test
+  void anOddVersionWithNoLockHolderIsRebuiltNotSpunOn() throws Exception {
+    CacheConfig config = CacheConfig.of(1 << 20, 100).withSegments(1);
+    try (SharedCache cache = open(config);
+        dev.mmapkit.MappedFile raw =
+            dev.mmapkit.MappedFile.open(
+                cache.path(), dev.mmapkit.MappingOptions.readWrite().withChunkSize(1 << 20))) {
+      cache.put(key(1), value(1, 0, 20));
+      // A segment left odd with a free lock word (a damaged file, or a writer that lost its lock).
+      long version = SharedCacheDescriptor.SEGMENTS_OFFSET + SharedCacheDescriptor.SEG_VERSION;
+      raw.chunk(0).set(java.lang.foreign.ValueLayout.JAVA_LONG, version, 7L);
+      byte[] value =
+          assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> cache.get(key(1)));
+      assertArrayEquals(value(1, 0, 20), value, "the intact entry survives the rebuild");
+      assertEquals(1, cache.stats().lockRecoveries());
     }
   }
 

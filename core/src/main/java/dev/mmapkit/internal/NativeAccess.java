@@ -114,6 +114,33 @@ public abstract sealed class NativeAccess permits PosixNativeAccess {
   /** Wakes up to {@code count} waiters on {@code word}; returns how many were woken. */
   public abstract int futexWake(MemorySegment word, int count);
 
+  /**
+   * Tries to take a Linux open-file-description write lock ({@code fcntl(F_OFD_SETLK)}, {@code
+   * F_WRLCK}) on the byte range {@code [offset, offset + length)} of {@code fd}, without waiting.
+   * The lock belongs to the open file description, not to the process or thread: it is released by
+   * {@link #unlockRange}, by closing the descriptor, or by the kernel when the process dies (also
+   * on {@code kill -9}). Another description's lock conflicts whatever process or PID namespace
+   * holds it. {@code fd} must be open for writing.
+   *
+   * @return true if this descriptor now holds the lock, false if another description holds a
+   *     conflicting lock
+   * @throws NativeCallException on other errors; errno {@code EINVAL} means the file system does
+   *     not support open-file-description locks
+   */
+  public abstract boolean tryLockRange(int fd, long offset, long length);
+
+  /** Releases a lock taken with {@link #tryLockRange} ({@code F_OFD_SETLK}, {@code F_UNLCK}). */
+  public abstract void unlockRange(int fd, long offset, long length);
+
+  /**
+   * Whether another open file description holds a lock on any byte of {@code [offset, offset +
+   * length)} of the file ({@code fcntl(F_OFD_GETLK)} asking for a write lock). Locks of {@code
+   * fd}'s own description are not reported.
+   *
+   * @throws NativeCallException if the kernel refuses (errno {@code EINVAL}: no OFD locks here)
+   */
+  public abstract boolean isRangeLockedByOther(int fd, long offset, long length);
+
   private static final class Holder {
     private static final Optional<NativeAccess> INSTANCE;
     private static final Optional<String> REASON;

@@ -10,6 +10,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -69,6 +70,23 @@ final class PosixNativeAccess extends NativeAccess {
       System.getProperty("os.arch", "").equals("aarch64") ? 98 : 202;
   private static final int FUTEX_WAIT = 0, FUTEX_WAKE = 1;
   private static final int EAGAIN = 11, EINTR = 4, ETIMEDOUT = 110;
+  private static final MethodHandle FCNTL_FLOCK =
+      LINKER.downcallHandle(
+          LIBC.findOrThrow("fcntl"),
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+          CAPTURE_ERRNO,
+          Linker.Option.firstVariadicArg(2));
+
+  /** {@code struct flock} on x86-64 and aarch64: two shorts, then off_t start and length, pid. */
+  private static final long FLOCK_SIZE = 32,
+      FLOCK_TYPE = 0,
+      FLOCK_WHENCE = 2,
+      FLOCK_START = 8,
+      FLOCK_LEN = 16;
+
+  private static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37;
+  private static final short F_WRLCK = 1, F_UNLCK = 2, SEEK_SET = 0;
+  private static final int EACCES = 13;
   private static final MethodHandle GETPID =
       handle("getpid", FunctionDescriptor.of(JAVA_INT), false);
 
@@ -200,6 +218,52 @@ final class PosixNativeAccess extends NativeAccess {
     } catch (Throwable t) {
       throw unexpected("futex", t);
     }
+  }
+
+  @Override
+  public boolean tryLockRange(int fd, long offset, long length) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(CALL_STATE);
+      MemorySegment lock = flock(arena, F_WRLCK, offset, length);
+      int r = (int) FCNTL_FLOCK.invokeExact(state, fd, F_OFD_SETLK, lock);
+      if (r == 0) return true;
+      int errno = (int) ERRNO.get(state, 0L);
+      if (errno == EAGAIN || errno == EACCES) return false;
+      throw new NativeCallException("fcntl(F_OFD_SETLK)", errno);
+    } catch (NativeCallException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw unexpected("fcntl", t);
+    }
+  }
+
+  @Override
+  public void unlockRange(int fd, long offset, long length) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment lock = flock(arena, F_UNLCK, offset, length);
+      withErrno(
+          "fcntl(F_OFD_SETLK, F_UNLCK)",
+          st -> (int) FCNTL_FLOCK.invokeExact(st, fd, F_OFD_SETLK, lock));
+    }
+  }
+
+  @Override
+  public boolean isRangeLockedByOther(int fd, long offset, long length) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment lock = flock(arena, F_WRLCK, offset, length);
+      withErrno(
+          "fcntl(F_OFD_GETLK)", st -> (int) FCNTL_FLOCK.invokeExact(st, fd, F_OFD_GETLK, lock));
+      return lock.get(ValueLayout.JAVA_SHORT, FLOCK_TYPE) != F_UNLCK;
+    }
+  }
+
+  private static MemorySegment flock(Arena arena, short type, long offset, long length) {
+    MemorySegment lock = arena.allocate(FLOCK_SIZE, 8); // zeroed: l_pid must be 0 for OFD locks
+    lock.set(ValueLayout.JAVA_SHORT, FLOCK_TYPE, type);
+    lock.set(ValueLayout.JAVA_SHORT, FLOCK_WHENCE, SEEK_SET);
+    lock.set(JAVA_LONG, FLOCK_START, offset);
+    lock.set(JAVA_LONG, FLOCK_LEN, length);
+    return lock;
   }
 
   /** A downcall that returns -1 and sets errno on failure. */

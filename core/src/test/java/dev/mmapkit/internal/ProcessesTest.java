@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mmapkit.testkit.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ProcessesTest {
@@ -21,5 +27,58 @@ class ProcessesTest {
     child.destroyForcibly().waitFor();
     assertFalse(Processes.isAlive(child.pid(), start));
     assertEquals(false, Processes.startTime(child.pid()).isPresent());
+  }
+
+  @Test
+  void livenessIsDeadOnlyOnPositiveEvidence() throws Exception {
+    long me = Processes.currentPid();
+    long start = Processes.currentStartTime();
+    long ns = Processes.currentPidNamespace();
+    assertTrue(ns != 0, "Linux: /proc/self/ns/pid");
+    assertEquals(Processes.Liveness.ALIVE, Processes.liveness(me, start, ns));
+    assertEquals(Processes.Liveness.DEAD, Processes.liveness(me, start + 1, ns), "reused pid");
+    assertEquals(Processes.Liveness.UNKNOWN, Processes.liveness(me, start, 0), "namespace unknown");
+    assertEquals(
+        Processes.Liveness.UNKNOWN, Processes.liveness(me, start, ns + 1), "another namespace");
+
+    Process child = new ProcessBuilder("sleep", "30").start();
+    long childStart = Processes.startTime(child.pid()).orElseThrow();
+    assertEquals(Processes.Liveness.ALIVE, Processes.liveness(child.pid(), childStart, ns));
+    child.destroyForcibly().waitFor();
+    assertEquals(Processes.Liveness.DEAD, Processes.liveness(child.pid(), childStart, ns));
+    assertEquals(
+        Processes.Liveness.UNKNOWN,
+        Processes.liveness(child.pid(), childStart, ns + 1),
+        "a pid of another namespace means nothing here");
+  }
+
+  /**
+   * Needs root: a child as {@code nobody} in its own mount namespace with {@code /proc} mounted
+   * {@code hidepid=2} cannot see this (root's) process, which must then be unknown, never dead.
+   */
+  @Test
+  void aProcessHiddenByHidepidIsUnknownNotDead() throws Exception {
+    Assumptions.assumeTrue(
+        Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"), "needs root");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "unshare",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t proc -o hidepid=2 proc /proc && exec \"$@\"",
+                "sh"));
+    command.addAll(
+        ChildJvm.commandAsNobody(
+            ProcessesLivenessChild.class,
+            Long.toString(Processes.currentPid()),
+            Long.toString(Processes.currentStartTime()),
+            Long.toString(Processes.currentPidNamespace())));
+    ChildJvm.Result r = ChildJvm.finish(new ProcessBuilder(command).start(), 60);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().contains("LIVENESS UNKNOWN SELF ALIVE"), r.toString());
   }
 }

@@ -82,6 +82,13 @@ public final class ChildJvm {
    * root's local Maven repository.
    */
   public static Process startAsNobody(Class<?> main, String... args) throws IOException {
+    return new ProcessBuilder(commandAsNobody(main, args)).start();
+  }
+
+  /**
+   * The command {@link #startAsNobody} runs, for callers that wrap it (e.g. in {@code unshare}).
+   */
+  public static List<String> commandAsNobody(Class<?> main, String... args) throws IOException {
     Path jars = Files.createTempDirectory("mmapkit-nobody-");
     Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<String> classPath = new ArrayList<>();
@@ -99,7 +106,7 @@ public final class ChildJvm {
         new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
     command.addAll(command(main, DEFAULT_OPTIONS, args));
     command.set(command.indexOf("-cp") + 1, String.join(File.pathSeparator, classPath));
-    return new ProcessBuilder(command).start();
+    return command;
   }
 
   /** Runs the child to completion, killing it after {@code timeoutSeconds}. */
