@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -85,6 +86,18 @@ public final class Processes {
     }
   }
 
+  /**
+   * Whether {@link #liveness} can ever answer {@link Liveness#DEAD} for a process that recorded PID
+   * namespace {@code pidNamespace}: it is this process's namespace, the mounted {@code /proc} is
+   * that namespace's, and {@code /proc} does not hide other users' processes.
+   */
+  public static boolean canProveDeath(long pidNamespace) {
+    return pidNamespace != 0
+        && pidNamespace == ProcView.NAMESPACE
+        && ProcView.OWN_NAMESPACE
+        && !ProcView.HIDES_PROCESSES;
+  }
+
   /** What this process's mounted {@code /proc} can be trusted to show; read once. */
   private static final class ProcView {
     static final long NAMESPACE = currentPidNamespace();
@@ -109,25 +122,39 @@ public final class Processes {
 
     private static boolean hidesProcesses() {
       try {
-        Boolean hides = null; // the last /proc mount is the one on top
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-          // mount-id parent major:minor root mount-point options ... - fstype source super-options
-          String[] halves = line.split(" - ", 2);
-          String[] fields = halves[0].split(" ");
-          if (halves.length < 2 || fields.length < 5 || !fields[4].equals("/proc")) continue;
-          String[] tail = halves[1].split(" ");
-          if (!tail[0].equals("proc")) continue;
-          String options = tail.length > 2 ? "," + tail[2] + "," : "";
-          hides =
-              options.contains(",hidepid=")
-                  && !options.contains(",hidepid=0,")
-                  && !options.contains(",hidepid=off,");
-        }
-        return hides == null || hides; // no /proc mount found: nothing it shows can be trusted
+        return !showsEveryPid(Files.readString(Path.of("/proc/self/mountinfo")));
       } catch (IOException | RuntimeException e) {
         return true;
       }
     }
+  }
+
+  /**
+   * Whether {@code /proc}, as the last {@code /proc} line of {@code mountinfo} (the text of {@code
+   * /proc/self/mountinfo}) describes it, is a proc file system that shows every process: {@code
+   * hidepid} absent, {@code 0} or {@code off}, as a per-mount or a super-block option. False if
+   * there is no such line or it is not a proc file system.
+   */
+  static boolean showsEveryPid(String mountinfo) {
+    String[] procLine = null; // the last /proc mount is the one on top
+    for (String line : mountinfo.split("\n")) {
+      // mount-id parent major:minor root mount-point options [optional...] - fstype source options
+      String[] fields = line.trim().split(" ");
+      if (fields.length > 4 && fields[4].equals("/proc")) procLine = fields;
+    }
+    if (procLine == null) return false;
+    int dash = Arrays.asList(procLine).indexOf("-");
+    if (dash < 0 || procLine.length < dash + 4 || !procLine[dash + 1].equals("proc")) return false;
+    for (int i = 5; i < procLine.length; i++) {
+      if (i == dash) continue;
+      for (String option : procLine[i].split(",")) {
+        if (option.startsWith("hidepid=")) {
+          String value = option.substring("hidepid=".length());
+          if (!value.equals("0") && !value.equals("off")) return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -145,16 +172,15 @@ public final class Processes {
   }
 
   /**
-   * Whether the process {@code pid} that started at {@code startTime} is still running. A start
-   * time of 0 means unknown: then only the pid is checked. A zombie counts as dead.
+   * Whether the process {@code pid} that started at {@code startTime} (0: unknown, then only the
+   * pid is checked) may still be running, for a process known to share this process's PID
+   * namespace: false only on positive evidence ({@link #liveness} says {@link Liveness#DEAD}:
+   * exited, a zombie, or the pid now names a process with another start time). A process that
+   * {@code /proc} cannot show (hidden by {@code hidepid}, a {@code /proc} of another namespace,
+   * unreadable) counts as alive, so no caller takes anything from a live process.
    */
   public static boolean isAlive(long pid, long startTime) {
-    if (pid <= 0) return false;
-    String[] fields = statFields(pid);
-    if (fields == null) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    if (exited(fields)) return false;
-    OptionalLong actual = startTime(pid);
-    return actual.isPresent() && (startTime == 0 || actual.getAsLong() == startTime);
+    return pid > 0 && liveness(pid, startTime, ProcView.NAMESPACE) != Liveness.DEAD;
   }
 
   /** Fields 3 onwards of {@code /proc/PID/stat} (index 0 is the state), or null. */

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ProcessesTest {
+  private static final String PLAIN_PROC =
+      "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+          + "27 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n";
+
   @Test
   void identifiesLiveAndDeadProcessesByPidAndStartTime() throws Exception {
     long me = Processes.currentPid();
@@ -80,5 +84,36 @@ class ProcessesTest {
     ChildJvm.Result r = ChildJvm.finish(new ProcessBuilder(command).start(), 60);
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.stdout().contains("LIVENESS UNKNOWN SELF ALIVE"), r.toString());
+  }
+
+  @Test
+  void hidepidInMountinfoMeansMissingPidsProveNothing() {
+    assertTrue(Processes.showsEveryPid(PLAIN_PROC));
+    for (String hidden :
+        List.of(
+            "hidepid=1",
+            "hidepid=2",
+            "hidepid=invisible",
+            "hidepid=noaccess",
+            "hidepid=ptraceable",
+            "hidepid=2,gid=4")) {
+      String line = "63 45 0:39 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw," + hidden;
+      assertFalse(Processes.showsEveryPid(line), hidden);
+    }
+    assertTrue(Processes.showsEveryPid("63 45 0:39 / /proc rw - proc proc rw,hidepid=0"));
+    assertTrue(
+        Processes.showsEveryPid("63 45 0:39 / /proc rw shared:12 - proc proc rw,hidepid=off"));
+    // hidepid given as a per-mount option (kernels since 5.8 show it there too)
+    assertFalse(Processes.showsEveryPid("63 45 0:39 / /proc rw,hidepid=2 shared:5 - proc proc rw"));
+    // a later mount on /proc hides the earlier one
+    assertFalse(
+        Processes.showsEveryPid(
+            PLAIN_PROC + "63 45 0:39 / /proc rw - proc proc rw,hidepid=invisible\n"));
+    assertTrue(
+        Processes.showsEveryPid(
+            "63 45 0:39 / /proc rw - proc proc rw,hidepid=invisible\n" + PLAIN_PROC));
+    assertFalse(Processes.showsEveryPid(""), "no /proc");
+    assertFalse(Processes.showsEveryPid("22 27 0:21 / /proc rw - tmpfs tmpfs rw"), "not a proc");
+    assertFalse(Processes.showsEveryPid("22 27 0:21 / /proc/sys rw - proc proc rw"));
   }
 }

@@ -1,7 +1,6 @@
 package dev.mmapkit.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,64 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a {@code /proc} of that namespace that hides no process.
  */
 class ClaimOwnersTest {
-  private static final String PLAIN_PROC =
-      "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
-          + "27 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n";
-
   @TempDir Path dir;
-
-  @Test
-  void judgesOnlyWhenAllThreeConditionsHold() {
-    assertTrue(ClaimOwners.judges(7, 7, "1234", 1234, PLAIN_PROC));
-    assertFalse(ClaimOwners.judges(8, 7, "1234", 1234, PLAIN_PROC), "other namespace");
-    assertFalse(ClaimOwners.judges(0, 0, "1234", 1234, PLAIN_PROC), "namespace unknown");
-    assertFalse(ClaimOwners.judges(7, 7, "98765", 1234, PLAIN_PROC), "/proc of another namespace");
-    assertFalse(
-        ClaimOwners.judges(
-            7, 7, "1234", 1234, "22 27 0:21 / /proc rw,relatime - proc proc rw,hidepid=2\n"),
-        "hidepid");
-  }
-
-  @Test
-  void procIsOursWhenSelfNamesOurPid() {
-    assertTrue(ClaimOwners.procIsOurs("1", 1));
-    assertFalse(ClaimOwners.procIsOurs("2805", 1), "unshare -p -f without --mount-proc");
-    assertFalse(ClaimOwners.procIsOurs("", 1));
-  }
-
-  @Test
-  void hidepidInMountinfoMeansMissingPidsProveNothing() {
-    assertTrue(ClaimOwners.procShowsEveryPid(PLAIN_PROC));
-    for (String hidden :
-        List.of(
-            "hidepid=1",
-            "hidepid=2",
-            "hidepid=invisible",
-            "hidepid=noaccess",
-            "hidepid=ptraceable",
-            "hidepid=2,gid=4")) {
-      String line = "63 45 0:39 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw," + hidden;
-      assertFalse(ClaimOwners.procShowsEveryPid(line), hidden);
-    }
-    assertTrue(ClaimOwners.procShowsEveryPid("63 45 0:39 / /proc rw - proc proc rw,hidepid=0"));
-    assertTrue(
-        ClaimOwners.procShowsEveryPid(
-            "63 45 0:39 / /proc rw shared:12 - proc proc rw,hidepid=off"));
-    // hidepid given as a per-mount option (kernels since 5.8 show it there too)
-    assertFalse(
-        ClaimOwners.procShowsEveryPid("63 45 0:39 / /proc rw,hidepid=2 shared:5 - proc proc rw"));
-    // a later mount on /proc hides the earlier one
-    assertFalse(
-        ClaimOwners.procShowsEveryPid(
-            PLAIN_PROC + "63 45 0:39 / /proc rw - proc proc rw,hidepid=invisible\n"));
-    assertTrue(
-        ClaimOwners.procShowsEveryPid(
-            "63 45 0:39 / /proc rw - proc proc rw,hidepid=invisible\n" + PLAIN_PROC));
-    assertFalse(ClaimOwners.procShowsEveryPid(""), "no /proc");
-    assertFalse(
-        ClaimOwners.procShowsEveryPid("22 27 0:21 / /proc rw - tmpfs tmpfs rw"), "not a proc");
-    assertFalse(ClaimOwners.procShowsEveryPid("22 27 0:21 / /proc/sys rw - proc proc rw"));
-  }
 
   @Test
   void thisProcessJudgesInItsOwnNamespace() throws Exception {
