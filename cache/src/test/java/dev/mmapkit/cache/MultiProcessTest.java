@@ -160,7 +160,7 @@ class MultiProcessTest {
    */
   @Test
   void aHolderInAnotherPidNamespaceKeepsItsLockWhilePausedAndLosesItWhenKilled() throws Exception {
-    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
+    assumeTrue(ChildJvm.isRoot(), "unshare --pid needs root");
     List<String> command =
         new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
     command.addAll(
@@ -199,7 +199,7 @@ class MultiProcessTest {
    */
   @Test
   void aHolderInAnotherPidNamespaceWithoutNativeAccessIsNeverJudgedDead() throws Exception {
-    assumeTrue(CacheFileOwnership.currentUid() == 0, "unshare --pid needs root");
+    assumeTrue(ChildJvm.isRoot(), "unshare --pid needs root");
     List<String> command =
         new ArrayList<>(List.of("unshare", "--pid", "--mount-proc", "--kill-child"));
     command.addAll(

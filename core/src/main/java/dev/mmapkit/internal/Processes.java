@@ -68,18 +68,17 @@ public final class Processes {
         || !ProcView.OWN_NAMESPACE) {
       return Liveness.UNKNOWN;
     }
-    String stat;
+    String[] fields;
     try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      fields = statFields(pid);
     } catch (NoSuchFileException e) {
       return ProcView.HIDES_PROCESSES ? Liveness.UNKNOWN : Liveness.DEAD;
     } catch (IOException | RuntimeException e) {
       return Liveness.UNKNOWN;
     }
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     if (exited(fields)) return Liveness.DEAD;
     try {
-      long actual = Long.parseLong(fields[22 - 3]);
+      long actual = startTimeField(fields);
       return startTime == 0 || actual == startTime ? Liveness.ALIVE : Liveness.DEAD;
     } catch (RuntimeException e) {
       return Liveness.UNKNOWN;
@@ -162,11 +161,10 @@ public final class Processes {
    * exited (a zombie that its parent has not reaped yet).
    */
   public static OptionalLong startTime(long pid) {
-    String[] fields = statFields(pid);
-    if (fields == null || exited(fields)) return OptionalLong.empty();
     try {
-      return OptionalLong.of(Long.parseLong(fields[22 - 3]));
-    } catch (RuntimeException e) {
+      String[] fields = statFields(pid);
+      return exited(fields) ? OptionalLong.empty() : OptionalLong.of(startTimeField(fields));
+    } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
     }
   }
@@ -183,16 +181,19 @@ public final class Processes {
     return pid > 0 && liveness(pid, startTime, ProcView.NAMESPACE) != Liveness.DEAD;
   }
 
-  /** Fields 3 onwards of {@code /proc/PID/stat} (index 0 is the state), or null. */
-  private static String[] statFields(long pid) {
-    String stat;
-    try {
-      stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    } catch (IOException e) {
-      return null;
-    }
+  /**
+   * Fields 3 onwards of {@code /proc/PID/stat} (index 0 is the state); {@link NoSuchFileException}
+   * if {@code /proc} shows no such process.
+   */
+  private static String[] statFields(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     // The command name (field 2) may contain spaces and parentheses: count from the last ')'.
     return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks since boot. */
+  private static long startTimeField(String[] fields) {
+    return Long.parseLong(fields[22 - 3]);
   }
 
   /** State Z (zombie) or X (dead): the process has exited. */

@@ -230,7 +230,7 @@ class CrossProcessRingTest {
   }
 
   @Test
-  void waiterCountOfAConsumerKilledInItsSleepIsClearedByProducersAndByTheNextConsumer()
+  void sleeperWordOfAConsumerKilledInItsSleepIsClearedByProducersAndByTheNextConsumer()
       throws Exception {
     for (boolean byProducer : new boolean[] {true, false}) {
       String name = "waiters-" + byProducer;
@@ -240,7 +240,7 @@ class CrossProcessRingTest {
         while (ring.stats().waiters() == 0 && System.nanoTime() < until) Thread.sleep(5);
         assertEquals(1, ring.stats().waiters(), "the child sleeps on the ring");
         sleeper.destroyForcibly().waitFor();
-        assertEquals(1, ring.stats().waiters(), "kill -9 leaves the count up");
+        assertEquals(1, ring.stats().waiters(), "kill -9 leaves its identity in the sleepers word");
         if (byProducer) {
           assertTrue(ring.write(1, new byte[8]));
           assertEquals(1, ring.stats().wakeUps(), "the producer believes someone sleeps");

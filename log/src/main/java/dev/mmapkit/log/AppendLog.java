@@ -96,13 +96,16 @@ public final class AppendLog implements AutoCloseable {
 
   /**
    * Written into a pending record, so a reader can tell when its claimer has died; 0 (no owner) if
-   * this process is not in the pid namespace {@code log.meta} records.
+   * this process is not in the pid namespace {@code log.meta} records (a pid means the same process
+   * to two processes only inside one pid namespace).
    */
   private final long ownerPid;
 
   /**
-   * Whether this process may judge other processes' claims by their pids: decided once, at open
-   * ({@link ClaimOwners#judges(long)}).
+   * Whether this process may judge other processes' claims by their pids: only where a missing
+   * {@code /proc/PID} proves the claimer gone ({@link Processes#canProveDeath}: the recorded pid
+   * namespace is ours, the mounted {@code /proc} is of it, and it hides no process with {@code
+   * hidepid}). Otherwise claims of others wait for a process that can judge them, or for recovery.
    */
   private final boolean judgesClaims;
 
@@ -127,10 +130,8 @@ public final class AppendLog implements AutoCloseable {
     this.index = new ChunkIndex(chunks, meta);
     long recorded = meta.pidNamespace();
     this.ownerPid =
-        ClaimOwners.namesOwner(recorded, Processes.currentPidNamespace())
-            ? Processes.currentPid()
-            : 0;
-    this.judgesClaims = ClaimOwners.judges(recorded);
+        recorded != 0 && recorded == Processes.currentPidNamespace() ? Processes.currentPid() : 0;
+    this.judgesClaims = Processes.canProveDeath(recorded);
   }
 
   /** Prepares the chunks the next appends go to, in the background, on the first append. */
@@ -383,7 +384,7 @@ public final class AppendLog implements AutoCloseable {
   /**
    * Aborts the pending record at {@code position} if the process that claimed it has died, so that
    * readers can go on past it; a claim whose owner is alive (or unknown) is left alone, and so is
-   * every claim if this process cannot judge pids ({@link ClaimOwners}).
+   * every claim if this process cannot judge pids ({@link #judgesClaims}).
    *
    * <p><b>NOTE</b>: the claimer's publish is a plain release store (a compare-and-set there would
    * cost the hot path several times over), so a claimer wrongly judged dead would overwrite the
@@ -694,7 +695,7 @@ public final class AppendLog implements AutoCloseable {
     return durability;
   }
 
-  /** Whether this handle judges other processes' claims (see {@link ClaimOwners}): for tests. */
+  /** Whether this handle judges other processes' claims (see the field): for tests. */
   boolean judgesClaims() {
     return judgesClaims;
   }

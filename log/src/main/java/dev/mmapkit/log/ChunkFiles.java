@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -342,18 +343,8 @@ final class ChunkFiles implements AutoCloseable {
     Table old = table;
     if (index <= old.base() || old.segments().length == 0) return;
     table = old.from(index);
-    IOException failure = null;
-    for (long i = old.base(); i < index && i < old.base() + old.files().length; i++) {
-      MappedFile f = old.file(i);
-      if (f == null) continue;
-      try {
-        f.close();
-      } catch (IOException e) {
-        if (failure == null) failure = e;
-        else failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) throw failure;
+    int below = (int) Math.min(index - old.base(), old.files().length);
+    Closing.closeAll(Arrays.copyOfRange(old.files(), 0, below));
   }
 
   /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */
@@ -438,19 +429,11 @@ final class ChunkFiles implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    IOException failure = null;
+    MappedFile[] files;
     synchronized (this) {
-      for (MappedFile f : table.files()) {
-        if (f == null) continue;
-        try {
-          f.close();
-        } catch (IOException | RuntimeException e) {
-          if (failure == null) failure = e instanceof IOException io ? io : new IOException(e);
-          else failure.addSuppressed(e);
-        }
-      }
+      files = table.files();
       table = Table.EMPTY;
     }
-    if (failure != null) throw failure;
+    Closing.closeAll(files);
   }
 }

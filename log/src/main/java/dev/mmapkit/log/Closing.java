@@ -7,12 +7,13 @@ final class Closing {
   private Closing() {}
 
   /**
-   * Closes each of {@code resources} in order; the first failure is thrown after all were tried,
-   * with the later ones suppressed in it.
+   * Closes each of {@code resources} in order, skipping nulls; the first failure is thrown after
+   * all were tried, with the later ones suppressed in it.
    */
   static void closeAll(AutoCloseable... resources) throws IOException {
     Throwable failure = null;
     for (AutoCloseable r : resources) {
+      if (r == null) continue;
       try {
         r.close();
       } catch (Exception | Error e) {
