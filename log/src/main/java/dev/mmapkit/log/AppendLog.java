@@ -138,7 +138,7 @@ public final class AppendLog implements AutoCloseable {
   private void prepareOnFirstAppend() {
     if (prepared) return;
     prepared = true;
-    chunks.prepareAhead(meta.tail() >>> shift);
+    chunks.prepareAhead(meta.tail());
   }
 
   /**
@@ -168,6 +168,7 @@ public final class AppendLog implements AutoCloseable {
             meta.chunkSize(),
             meta.logId(),
             config.durability() == Durability.SYNC,
+            config.prefault(),
             meta::firstChunk);
     try {
       RecoveryReport[] report = {RecoveryReport.notRun()};

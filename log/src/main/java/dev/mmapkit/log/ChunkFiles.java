@@ -1,5 +1,7 @@
 package dev.mmapkit.log;
 
+import static dev.mmapkit.log.LogChunkDescriptor.FIRST_RECORD_OFFSET;
+
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
@@ -33,6 +35,10 @@ final class ChunkFiles implements AutoCloseable {
 
   private final Path dir;
   private final long chunkSize;
+
+  /** Whether {@link #prepare} pre-faults the chunks it maps ahead ({@link LogConfig#prefault}). */
+  private final boolean prefault;
+
   private final long logId;
   private final boolean syncDirectory;
   private final LongSupplier firstChunk;
@@ -115,7 +121,14 @@ final class ChunkFiles implements AutoCloseable {
   private ExecutorService preparer;
   private volatile boolean closed;
 
-  ChunkFiles(Path dir, long chunkSize, long logId, boolean syncDirectory, LongSupplier firstChunk) {
+  ChunkFiles(
+      Path dir,
+      long chunkSize,
+      long logId,
+      boolean syncDirectory,
+      boolean prefault,
+      LongSupplier firstChunk) {
+    this.prefault = prefault;
     this.dir = dir;
     this.firstChunk = firstChunk;
     this.chunkSize = chunkSize;
@@ -159,7 +172,7 @@ final class ChunkFiles implements AutoCloseable {
     MemorySegment s = mapped(index);
     if (s == null) s = map(index, true);
     if (syncDirectory && !table.isSynced(index)) syncChunk(index);
-    if (index >= prepareRequested.get()) requestPrepare(index + 1);
+    if (index >= prepareRequested.get()) requestPrepare(index + 1, FIRST_RECORD_OFFSET);
     return s;
   }
 
@@ -347,16 +360,21 @@ final class ChunkFiles implements AutoCloseable {
     Closing.closeAll(Arrays.copyOfRange(old.files(), 0, below));
   }
 
-  /** Asks the background thread to prepare chunks {@code index} and {@code index + 1}. */
-  void prepareAhead(long index) {
-    requestPrepare(index);
-    requestPrepare(index + 1);
+  /**
+   * Asks the background thread to prepare the chunk of {@code position} from that position on (the
+   * chunk may have been mapped without being pre-faulted, e.g. by recovery), and the next chunk
+   * whole.
+   */
+  void prepareAhead(long position) {
+    long index = position / chunkSize;
+    requestPrepare(index, Math.max(FIRST_RECORD_OFFSET, position % chunkSize));
+    requestPrepare(index + 1, FIRST_RECORD_OFFSET);
   }
 
-  private void requestPrepare(long index) {
+  private void requestPrepare(long index, long from) {
     long seen = prepareRequested.get();
     if (index <= seen || !prepareRequested.compareAndSet(seen, index)) return;
-    inBackground(() -> prepare(index));
+    inBackground(() -> prepare(index, from));
   }
 
   /** Runs {@code task} on this log's background thread, after the work queued before it. */
@@ -395,17 +413,15 @@ final class ChunkFiles implements AutoCloseable {
 
   private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[1 << 20]);
 
-  /** Creates (if needed), maps and pre-faults chunk {@code index}; failures are retried in-line. */
-  private void prepare(long index) {
+  /**
+   * Creates (if needed) and maps chunk {@code index} and, if so configured, pre-faults it from
+   * {@code from} to its end, once per chunk and process; failures are retried in-line by the
+   * appender that gets there.
+   */
+  private void prepare(long index, long from) {
     try {
-      boolean fresh = mapped(index) == null;
-      map(index, true);
-      if (fresh) {
-        file(index)
-            .prefaultForWrite(
-                LogChunkDescriptor.FIRST_RECORD_OFFSET,
-                chunkSize - LogChunkDescriptor.FIRST_RECORD_OFFSET);
-      }
+      if (mapped(index) == null) map(index, true);
+      if (prefault) file(index).prefaultForWrite(from, chunkSize - from);
     } catch (IOException | RuntimeException e) {
       // The appender that reaches this chunk creates it itself and gets the error then.
       LOG.log(System.Logger.Level.DEBUG, "preparing chunk " + index + " of " + dir + " failed", e);

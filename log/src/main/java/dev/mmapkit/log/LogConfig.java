@@ -7,8 +7,12 @@ package dev.mmapkit.log;
  *     LogChunkDescriptor#MIN_CHUNK_SIZE} and {@link LogChunkDescriptor#MAX_CHUNK_SIZE}; used when
  *     the log is created, and checked against the log's own when it is opened
  * @param durability what an append does about the disk before it returns
+ * @param prefault whether chunks are pre-faulted ({@code MADV_POPULATE_WRITE}) in the background
+ *     ahead of the appender, so appends do not wait on page faults (default); {@code false} still
+ *     creates, reserves and maps chunks ahead, and leaves the page faults to the appends (for
+ *     comparison, or to keep the memory of a rarely written log unpopulated)
  */
-public record LogConfig(long chunkSize, Durability durability) {
+public record LogConfig(long chunkSize, Durability durability, boolean prefault) {
   /** The default chunk size: 64 MiB. */
   public static final long DEFAULT_CHUNK_SIZE = 64L << 20;
 
@@ -30,18 +34,28 @@ public record LogConfig(long chunkSize, Durability durability) {
     if (durability == null) throw new IllegalArgumentException("durability is null");
   }
 
-  /** 64 MiB chunks, {@link Durability#NONE}. */
+  /** A configuration that pre-faults chunks. */
+  public LogConfig(long chunkSize, Durability durability) {
+    this(chunkSize, durability, true);
+  }
+
+  /** 64 MiB chunks, {@link Durability#NONE}, pre-faulted. */
   public static LogConfig defaults() {
     return new LogConfig(DEFAULT_CHUNK_SIZE, Durability.NONE);
   }
 
   /** This configuration with another chunk size. */
   public LogConfig withChunkSize(long chunkSize) {
-    return new LogConfig(chunkSize, durability);
+    return new LogConfig(chunkSize, durability, prefault);
   }
 
   /** This configuration with another durability mode. */
   public LogConfig withDurability(Durability durability) {
-    return new LogConfig(chunkSize, durability);
+    return new LogConfig(chunkSize, durability, prefault);
+  }
+
+  /** This configuration with pre-faulting on or off. */
+  public LogConfig withPrefault(boolean prefault) {
+    return new LogConfig(chunkSize, durability, prefault);
   }
 }

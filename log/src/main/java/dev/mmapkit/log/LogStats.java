@@ -56,7 +56,7 @@ public record LogStats(
       long chunkSize = header.parameter(LogMetaDescriptor.PARAM_CHUNK_SIZE);
       long tail =
           (long) LogMeta.LONG_HANDLE.getVolatile(meta.chunk(0), LogMetaDescriptor.TAIL_OFFSET);
-      ChunkFiles chunks = new ChunkFiles(dir, chunkSize, 0, false, () -> 0);
+      ChunkFiles chunks = new ChunkFiles(dir, chunkSize, 0, false, false, () -> 0);
       long[] indices = chunks.existingIndices();
       long disk = meta.size();
       for (long index : indices) disk += Files.size(chunks.path(index));

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Opens a log and prints whether this process judges other processes' claims and which pid its own
  * claims name: {@code JUDGES <true|false> OWNER <pid>}. Run inside namespaces by {@code
- * ClaimOwnersTest}.
+ * ClaimJudgingTest}.
  *
  * <p>Arguments: log directory.
  */

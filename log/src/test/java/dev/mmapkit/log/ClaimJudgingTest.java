@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * When a process judges other processes' claims by their pids: only in the recorded pid namespace,
  * with a {@code /proc} of that namespace that hides no process.
  */
-class ClaimOwnersTest {
+class ClaimJudgingTest {
   @TempDir Path dir;
 
   @Test
