@@ -2,11 +2,9 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
-import dev.mmapkit.Bytes;
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
-import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
@@ -174,50 +172,23 @@ public final class Broadcast {
   private record Opened(MappedFile file, long capacity, boolean reliable) {}
 
   private static Opened open(Path path, boolean writable) throws IOException {
-    if (Files.isDirectory(path)) {
-      throw new FileSystemException(path.toString(), null, "is a directory, not a broadcast file");
-    }
-    long size = Files.size(path);
-    if (size < FileHeader.SIZE) {
-      throw new FileFormatException(
-          path,
-          "file is "
-              + size
-              + " bytes, shorter than the "
-              + FileHeader.SIZE
-              + "-byte header: truncated, or not a broadcast file");
-    }
-    MappingOptions options = SharedMemoryFile.wholeFileOptions(size);
-    if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
-    MappedFile file = MappedFile.open(path, options);
+    SharedMemoryFile.Opened opened =
+        SharedMemoryFile.open(
+            path,
+            "broadcast file",
+            KIND,
+            VERSION,
+            writable,
+            BroadcastDescriptor::checkCapacity,
+            BroadcastDescriptor::fileSize);
+    MappedFile file = opened.file();
     try {
-      FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
-      if (header.parameters().length < 2) {
-        throw new FileFormatException(
-            path, "corrupted header: " + header.parameters().length + " layout parameters, not 2");
-      }
-      long capacity = header.parameter(CAPACITY_PARAMETER);
-      try {
-        checkCapacity(capacity);
-      } catch (IllegalArgumentException e) {
-        throw new FileFormatException(path, "corrupted header: " + e.getMessage());
-      }
-      long mode = header.parameter(MODE_PARAMETER);
+      long mode = opened.variant();
       if (mode != LOSSY && mode != RELIABLE) {
         throw new FileFormatException(path, "corrupted header: unknown broadcast mode " + mode);
       }
-      if (size < fileSize(capacity)) {
-        throw new FileFormatException(
-            path,
-            "truncated: file is "
-                + size
-                + " bytes, a broadcast of capacity "
-                + Bytes.format(capacity)
-                + " needs "
-                + fileSize(capacity));
-      }
-      checkCounters(path, file.chunk(0), capacity);
-      return new Opened(file, capacity, mode == RELIABLE);
+      checkCounters(path, file.chunk(0), opened.capacity());
+      return new Opened(file, opened.capacity(), mode == RELIABLE);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;

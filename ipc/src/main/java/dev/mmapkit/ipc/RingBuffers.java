@@ -2,15 +2,12 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
-import dev.mmapkit.Bytes;
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
-import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -97,48 +94,25 @@ public final class RingBuffers {
 
   private static MappedRingBuffer open(Path path, int expectedType, boolean writable)
       throws IOException {
-    long size = Files.size(path);
-    if (size < FileHeader.SIZE) {
-      throw new FileFormatException(
-          path,
-          "file is "
-              + size
-              + " bytes, shorter than the "
-              + FileHeader.SIZE
-              + "-byte header: truncated, or not a ring");
-    }
-    MappingOptions options = SharedMemoryFile.wholeFileOptions(size);
-    if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
-    MappedFile file = MappedFile.open(path, options);
+    SharedMemoryFile.Opened opened =
+        SharedMemoryFile.open(
+            path,
+            "ring",
+            KIND,
+            VERSION,
+            writable,
+            RingBufferDescriptor::checkCapacity,
+            RingBufferDescriptor::fileSize);
+    MappedFile file = opened.file();
+    long capacity = opened.capacity();
     try {
-      FileHeader header = FileHeader.readFrom(file.chunk(0), path, KIND, VERSION);
-      if (header.parameters().length < 2) {
-        throw new FileFormatException(
-            path, "corrupted header: " + header.parameters().length + " layout parameters, not 2");
-      }
-      long capacity = header.parameter(CAPACITY_PARAMETER);
-      long type = header.parameter(TYPE_PARAMETER);
-      try {
-        checkCapacity(capacity);
-      } catch (IllegalArgumentException e) {
-        throw new FileFormatException(path, "corrupted header: " + e.getMessage());
-      }
+      long type = opened.variant();
       if (type != ONE_TO_ONE && type != MANY_TO_ONE) {
         throw new FileFormatException(path, "corrupted header: unknown ring type " + type);
       }
       if (expectedType != 0 && type != expectedType) {
         throw new FileFormatException(
             path, "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
-      }
-      if (size < fileSize(capacity)) {
-        throw new FileFormatException(
-            path,
-            "truncated: file is "
-                + size
-                + " bytes, a ring of capacity "
-                + Bytes.format(capacity)
-                + " needs "
-                + fileSize(capacity));
       }
       MappedRingBuffer ring = ring(file, capacity, (int) type);
       long head = ring.consumerPosition();
