@@ -7,9 +7,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A ring that any number of producer threads in any number of processes write to, and one consumer
- * thread reads. A producer claims space with a compare-and-set on the tail; messages of one thread
- * are read in the order it wrote them, messages of different threads in claim order. Create or open
- * with {@link RingBuffers}.
+ * thread reads. A producer claims space with a compare-and-set on the tail, its only atomic
+ * instruction while the thread has a producer slot of its own (the first 16 producer threads of a
+ * ring object, while the table has room); messages of one thread are read in the order it wrote
+ * them, messages of different threads in claim order. Create or open with {@link RingBuffers}.
  */
 public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
@@ -18,11 +19,19 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
-  long claim(int typeAndSlot, int recordLength) {
+  long claim(ProducerSlot slot, int typeAndSlot, int recordLength) {
     // Counted in flight before the tail moves, until the header is written: a consumer that sees
-    // the tail past a header-less claim and no claim in flight sees the header (see unblock).
-    long claims = slotOffset(typeAndSlot >>> SLOT_SHIFT) + PRODUCER_CLAIMS;
-    LONG.getAndAdd(meta, claims, 1L);
+    // the tail past a header-less claim and no claim in flight sees the header (see unblock). A
+    // thread that owns its slot counts with plain stores, which the tail's compare-and-set orders
+    // before it (and the header's release store after it): the claim's only atomic instruction.
+    long claims = slot.claimsOffset();
+    boolean own = slot.owner() != null;
+    long counted = own ? (long) LONG.get(meta, claims) : 0;
+    if (own) {
+      LONG.setRelease(meta, claims, counted + 1);
+    } else {
+      LONG.getAndAdd(meta, claims, 1L);
+    }
     int required = align(recordLength);
     long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
     long tail;
@@ -38,7 +47,11 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       if (needed > capacity - (tail - head)) {
         head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
         if (needed > capacity - (tail - head)) {
-          LONG.getAndAdd(meta, claims, -1L);
+          if (own) {
+            LONG.setRelease(meta, claims, counted);
+          } else {
+            LONG.getAndAdd(meta, claims, -1L);
+          }
           return BACK_PRESSURED;
         }
         LONG.setRelease(meta, HEAD_CACHE_POSITION_OFFSET, head);
@@ -50,8 +63,12 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     }
     // Type and negated length in one store.
     LONG.setRelease(data, tailIndex, header(-recordLength, typeAndSlot));
-    // One atomic add: out of flight (after the header) and one more record written.
-    LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);
+    // Out of flight (after the header) and one more record written, in one store or atomic add.
+    if (own) {
+      LONG.setRelease(meta, claims, counted + ONE_RECORD_WRITTEN);
+    } else {
+      LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);
+    }
     // The header must be visible before any payload byte: recovery scans for the first non-zero
     // word after a dead claim and must never mistake a payload for a header.
     VarHandle.storeStoreFence();
@@ -59,7 +76,8 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
-  void uncountRecord(int slot) {
-    LONG.getAndAdd(meta, slotOffset(slot) + PRODUCER_CLAIMS, -ONE_RECORD_WRITTEN);
+  void uncountRecord() {
+    // Ring-wide: the claim may be aborted by another thread than the one whose slot counted it.
+    LONG.getAndAdd(meta, RECORDS_ABORTED_OFFSET, 1L);
   }
 }

@@ -43,9 +43,20 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess;
 
-  // Producer side: this process's slot in the producer table, registered on first claim. Plain: a
-  // thread that still reads -1 goes through the synchronized registerProducer, which returns it.
-  private int producerSlotBits = -1;
+  /** Producer threads of one ring object that may each have a slot of their own. */
+  private static final int MAX_THREAD_SLOTS = 16;
+
+  /** A thread takes a slot of its own only while more slots than this stay free for others. */
+  private static final int SLOTS_KEPT_FREE = 32;
+
+  // Producer side. The slot of the thread that last claimed, if that thread owns it (many-to-one),
+  // or the process slot (one-to-one). Plain and racy: a thread that finds another's slot here looks
+  // up its own, and ProducerSlot is immutable.
+  private ProducerSlot lastSlot;
+  private final ThreadLocal<ProducerSlot> slotOfThread = new ThreadLocal<>();
+  // Guarded by this.
+  private ProducerSlot processSlot;
+  private final ProducerSlot[] threadSlots = new ProducerSlot[MAX_THREAD_SLOTS];
 
   // Producer side: when a producer last checked whether the consumer it wakes is alive.
   private long lastWaiterCheckNanos = System.nanoTime();
@@ -74,14 +85,31 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   /**
    * Claims room for a record of {@code recordLength} bytes (header included), first padding to the
    * end of the data area if the record would not fit before it; writes the record's header ({@code
-   * typeAndSlot}, the length negated) and counts the record as written.
+   * typeAndSlot}, the length negated) and counts the record as written in {@code slot}.
    *
    * @return the record's offset in {@link #data}, or {@link #BACK_PRESSURED}
    */
-  abstract long claim(int typeAndSlot, int recordLength);
+  abstract long claim(ProducerSlot slot, int typeAndSlot, int recordLength);
 
-  /** Takes an aborted claim of the producer in {@code slot} out of the records written. */
-  abstract void uncountRecord(int slot);
+  /** Takes an aborted claim out of the records written. */
+  abstract void uncountRecord();
+
+  /**
+   * A slot of the producer table as this ring object uses it: owned by one thread ({@code owner}),
+   * which updates it with plain stores, or, with {@code owner} null, shared by the threads of this
+   * process, which update it with atomic adds. Immutable, so that threads may pass it around
+   * racily.
+   *
+   * @param index the slot's index in the table (0: unregistered)
+   * @param bits the index in a record's type field
+   * @param claimsOffset the offset of the slot's claims word in {@code meta}
+   */
+  record ProducerSlot(Thread owner, int index, int bits, long claimsOffset) {
+    static ProducerSlot of(Thread owner, int index) {
+      return new ProducerSlot(
+          owner, index, index << SLOT_SHIFT, slotOffset(index) + PRODUCER_CLAIMS);
+    }
+  }
 
   @Override
   public final long capacity() {
@@ -144,9 +172,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
     if (length < 0) throw new IllegalArgumentException("length must be >= 0, was " + length);
     if (length > maxMessageLength) throw tooLong(length);
-    int slotBits = producerSlotBits;
-    if (slotBits < 0) slotBits = registerProducer();
-    long recordIndex = claim(type | slotBits, length + HEADER_LENGTH);
+    ProducerSlot slot = producerSlot();
+    long recordIndex = claim(slot, type | slot.bits(), length + HEADER_LENGTH);
     if (recordIndex < 0) {
       LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
       return BACK_PRESSURED;
@@ -187,10 +214,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final void abort(long index) {
     long recordIndex = claimedRecord(index);
     int length = (int) INT.get(data, recordIndex + LENGTH_OFFSET);
-    int slot = claimSlot(data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET), recordIndex);
+    claimSlot(data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET), recordIndex); // validates
     data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, PADDING_TYPE);
     INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
-    uncountRecord(slot);
+    uncountRecord();
     wakeConsumerIfWaiting();
   }
 
@@ -236,47 +263,134 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
   }
 
-  private synchronized int registerProducer() {
-    if (producerSlotBits >= 0) return producerSlotBits;
-    long pid = Processes.currentPid();
-    long start = Processes.currentStartTime();
-    int slot = 0;
-    // Prefer a free slot; take a dead process's slot only when none is free, because claims it
-    // left behind are attributed to whoever holds the slot.
-    // A slot changes hands through PRODUCER_REGISTERING, so nobody sees the new pid with the old
-    // start time (which would make a live producer look dead).
-    for (int pass = 0; pass < 2 && slot == 0; pass++) {
-      for (int i = 1; i < PRODUCER_SLOTS && slot == 0; i++) {
-        long offset = slotOffset(i);
-        long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-        long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
-        if (owner == pid && ownerStart == start) {
-          slot = i;
-        } else if (pass == 0
-            && owner == 0
-            && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
-          takeSlot(offset, pid, start);
-          slot = i;
-        } else if (pass == 1
-            && owner != 0
-            && owner != PRODUCER_REGISTERING
-            && !Processes.isAlive(owner, ownerStart)
-            && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
-          takeSlot(offset, pid, start);
-          slot = i;
-        }
-      }
-    }
-    // Slot 0: the table is full; claims still work but cannot be recovered if we die.
-    producerSlotBits = slot << SLOT_SHIFT;
-    return producerSlotBits;
+  /**
+   * The calling thread's producer slot. In a many-to-one ring a thread gets a slot of its own (up
+   * to {@link #MAX_THREAD_SLOTS} per ring object, while more than {@link #SLOTS_KEPT_FREE} stay
+   * free), so that its claims count themselves with plain stores; other threads, and the producer
+   * of a one-to-one ring, share this process's slot.
+   */
+  private ProducerSlot producerSlot() {
+    ProducerSlot slot = lastSlot;
+    Thread thread = Thread.currentThread();
+    if (slot != null && (slot.owner() == thread || slot.owner() == null)) return slot;
+    slot = slotOfThread.get();
+    if (slot == null) slot = registerProducer(thread);
+    // Only one-to-one rings keep the shared slot here: in a many-to-one ring a thread with a slot
+    // of its own would otherwise go on using the shared one.
+    if (slot.owner() != null || !manyToOne) lastSlot = slot;
+    return slot;
   }
 
-  private void takeSlot(long offset, long pid, long start) {
+  private synchronized ProducerSlot registerProducer(Thread thread) {
+    ProducerSlot slot = manyToOne ? takeThreadSlot(thread) : null;
+    if (slot == null) slot = processSlot();
+    slotOfThread.set(slot);
+    return slot;
+  }
+
+  /** A slot for {@code thread} alone: one whose thread has ended, or a free one; null if none. */
+  private ProducerSlot takeThreadSlot(Thread thread) {
+    int empty = -1;
+    for (int i = 0; i < threadSlots.length; i++) {
+      ProducerSlot slot = threadSlots[i];
+      if (slot == null) {
+        if (empty < 0) empty = i;
+      } else if (!slot.owner().isAlive()) {
+        // An ended thread has no claim in flight; its records stay counted in the slot.
+        LONG.setVolatile(meta, slotOffset(slot.index()) + PRODUCER_THREAD, thread.threadId());
+        return threadSlots[i] = ProducerSlot.of(thread, slot.index());
+      }
+    }
+    if (empty < 0) return null;
+    int index = takeFreeSlot(thread.threadId());
+    return index == 0 ? null : (threadSlots[empty] = ProducerSlot.of(thread, index));
+  }
+
+  /**
+   * This process's shared slot: the one it registered (by this or another ring object), else a free
+   * one, else a dead process's; slot 0 when the table is full, whose claims still work but cannot
+   * be recovered if this process dies.
+   */
+  private ProducerSlot processSlot() {
+    if (processSlot != null) return processSlot;
+    long pid = Processes.currentPid();
+    long start = Processes.currentStartTime();
+    int index = 0;
+    for (int i = 1; i < PRODUCER_SLOTS && index == 0; i++) {
+      long offset = slotOffset(i);
+      // The pid is stored last when a slot is taken: with ours there, the rest is ours too.
+      if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == pid
+          && (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME) == start
+          && (long) LONG.getVolatile(meta, offset + PRODUCER_THREAD) == PROCESS_SLOT) {
+        index = i;
+      }
+    }
+    if (index == 0) index = takeFreeSlot(PROCESS_SLOT);
+    if (index == 0) index = takeDeadProcessSlot(pid, start);
+    return processSlot = ProducerSlot.of(null, index);
+  }
+
+  /**
+   * Takes a free slot for this process, owned by {@code thread} ({@link
+   * RingBufferDescriptor#PROCESS_SLOT} for the whole process), and returns its index; 0 if there is
+   * none, or if a thread asks and too few are free. A slot changes hands through {@link
+   * RingBufferDescriptor#PRODUCER_REGISTERING}, so nobody sees the new pid with the old start time
+   * (which would make a live producer look dead).
+   */
+  private int takeFreeSlot(long thread) {
+    int free = 0;
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      if ((long) LONG.getVolatile(meta, slotOffset(i) + PRODUCER_PID) == 0) free++;
+    }
+    if (thread != PROCESS_SLOT && free <= SLOTS_KEPT_FREE) return 0;
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      long offset = slotOffset(i);
+      if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
+        takeSlot(offset, Processes.currentPid(), Processes.currentStartTime(), thread);
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Takes a dead process's slot, only when none is free: claims it left behind are attributed to
+   * whoever holds the slot.
+   */
+  private int takeDeadProcessSlot(long pid, long start) {
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      long offset = slotOffset(i);
+      long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+      long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
+      if (owner != 0
+          && owner != PRODUCER_REGISTERING
+          && !Processes.isAlive(owner, ownerStart)
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
+        takeSlot(offset, pid, start, PROCESS_SLOT);
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private void takeSlot(long offset, long pid, long start, long thread) {
     // A dead owner's claims in flight become unrecoverable: they would count as ours.
     retireClaims(offset);
+    LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
     LONG.setVolatile(meta, offset + PRODUCER_START_TIME, start);
     LONG.setVolatile(meta, offset + PRODUCER_PID, pid);
+  }
+
+  /** Frees the slot at {@code offset}, held by {@code pid}, keeping the records it counted. */
+  private void freeSlot(long offset, long pid) {
+    // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
+    if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
+      retireClaims(offset);
+      LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
+      LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
+      LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
+    }
   }
 
   /** Moves the records a freed slot counted to the ring's own count and zeroes its claims word. */
@@ -632,12 +746,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
               != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
         continue;
       }
-      // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
-      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
-        retireClaims(offset);
-        LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
-        LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
-      }
+      freeSlot(offset, pid);
     }
   }
 
@@ -663,12 +772,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   /**
    * Records written: the ring's own count plus what each producer slot counts (claims that got a
-   * header and were not aborted, so claims still being written are included), minus the claims of
-   * dead producers that the consumer turned into padding.
+   * header, so claims still being written are included), minus the claims aborted and those of dead
+   * producers that the consumer turned into padding.
    */
   public final long recordsWritten() {
     long records =
         (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET)
+            - (long) LONG.getVolatile(meta, RECORDS_ABORTED_OFFSET)
             - (long) LONG.getVolatile(meta, RECORDS_RECOVERED_OFFSET);
     for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
       records +=
@@ -680,11 +790,11 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final RingBufferStats stats() {
-    int producers = 0;
+    // Processes, not slots: a process may hold a slot per producer thread.
+    java.util.Set<Long> producers = new java.util.HashSet<>();
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
-      if ((long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID) != 0) {
-        producers++;
-      }
+      long pid = (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID);
+      if (pid != 0) producers.add(pid);
     }
     return new RingBufferStats(
         capacity,
@@ -699,7 +809,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         (long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0 ? 1 : 0,
         (long) LONG.getVolatile(meta, CONSUMER_HEARTBEAT_OFFSET),
         (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET),
-        producers);
+        producers.size());
   }
 
   /** The file this ring lives in. */
@@ -707,8 +817,23 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return file.path();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Frees the producer slots this ring object's threads held on their own (their records stay
+   * counted); the slot of the process stays registered until the process ends, as other ring
+   * objects of the process may share it.
+   */
   @Override
   public final void close() throws IOException {
+    synchronized (this) {
+      // Emptied as they are freed: a second close frees nothing (the slot may be another's by now).
+      for (int i = 0; i < threadSlots.length; i++) {
+        if (threadSlots[i] != null)
+          freeSlot(slotOffset(threadSlots[i].index()), Processes.currentPid());
+        threadSlots[i] = null;
+      }
+    }
     file.close();
   }
 

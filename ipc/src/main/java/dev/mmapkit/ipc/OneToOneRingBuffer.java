@@ -25,7 +25,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
-  long claim(int typeAndSlot, int recordLength) {
+  long claim(ProducerSlot slot, int typeAndSlot, int recordLength) {
     int required = align(recordLength);
     // The tail and the records written share a line that only this producer writes.
     long tail = (long) LONG.get(meta, TAIL_POSITION_OFFSET);
@@ -73,7 +73,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
-  void uncountRecord(int slot) {
+  void uncountRecord() {
     LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) - 1);
   }
 }

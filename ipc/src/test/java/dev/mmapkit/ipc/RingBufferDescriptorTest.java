@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(2, VERSION);
+    assertEquals(3, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -26,15 +26,18 @@ class RingBufferDescriptorTest {
     assertEquals(4736, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4744, UNBLOCK_COUNT_OFFSET);
     assertEquals(4752, WAKE_COUNT_OFFSET);
+    assertEquals(4760, RECORDS_ABORTED_OFFSET);
     assertEquals(4992, PRODUCERS_OFFSET);
-    assertEquals(24, PRODUCER_SLOT_SIZE);
+    assertEquals(64, PRODUCER_SLOT_SIZE);
     assertEquals(0, PRODUCER_PID);
     assertEquals(8, PRODUCER_START_TIME);
     assertEquals(16, PRODUCER_CLAIMS);
+    assertEquals(24, PRODUCER_THREAD);
+    assertEquals(0, PROCESS_SLOT);
     assertEquals(4104, RECORDS_WRITTEN_OFFSET);
     assertEquals(20, CLAIMS_IN_FLIGHT_BITS);
     assertEquals(-1, PRODUCER_REGISTERING);
-    assertEquals(8192, DATA_OFFSET);
+    assertEquals(16384, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);
     assertEquals(24, SLOT_SHIFT);
@@ -57,13 +60,15 @@ class RingBufferDescriptorTest {
       assertEquals(0, lines[i] % LINE, "line " + i);
     }
     assertTrue(PRODUCERS_OFFSET + PRODUCER_SLOTS * PRODUCER_SLOT_SIZE <= DATA_OFFSET);
+    assertEquals(
+        0, PRODUCERS_OFFSET % PRODUCER_SLOT_SIZE, "each producer slot on a line of its own");
     // A type field holds the user type and the slot, and stays positive.
     assertTrue(((PRODUCER_SLOTS - 1) << SLOT_SHIFT | MAX_TYPE) > 0);
   }
 
   @Test
   void sizesAndLimits() {
-    assertEquals(8192 + 4096, fileSize(4096));
+    assertEquals(16384 + 4096, fileSize(4096));
     assertEquals(512, maxMessageLength(4096));
     assertEquals(MAX_RECORD_LENGTH - HEADER_LENGTH, maxMessageLength(1L << 40));
     assertEquals(0, align(0));

@@ -63,8 +63,8 @@ class RingBufferFormatTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 3, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 3; this mmapkit reads version 2"));
+    edit(s -> FileHeader.createdNow("RING", 4, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 4; this mmapkit reads version 3"));
   }
 
   @Test
@@ -74,7 +74,17 @@ class RingBufferFormatTest {
     createRing();
     edit(s -> FileHeader.createdNow("RING", 1, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
     String message = openFails();
-    assertTrue(message.contains("format version 1; this mmapkit reads version 2"), message);
+    assertTrue(message.contains("format version 1; this mmapkit reads version 3"), message);
+  }
+
+  @Test
+  void aVersion2RingIsRefused() throws Exception {
+    // Version 2 producers count every claim in flight with atomic adds in a shared process slot and
+    // version 2 slots are 24 bytes: a version 3 consumer would read their counts at wrong offsets.
+    createRing();
+    edit(s -> FileHeader.createdNow("RING", 2, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    String message = openFails();
+    assertTrue(message.contains("format version 2; this mmapkit reads version 3"), message);
   }
 
   @Test
@@ -100,8 +110,8 @@ class RingBufferFormatTest {
       file.setLength(RingBufferDescriptor.DATA_OFFSET + 1000);
     }
     String message = openFails();
-    assertTrue(message.contains("truncated: file is 9192 bytes"), message);
-    assertTrue(message.contains("needs 12288"), message);
+    assertTrue(message.contains("truncated: file is 17384 bytes"), message);
+    assertTrue(message.contains("needs 20480"), message);
   }
 
   @Test

@@ -1,0 +1,159 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.RingBufferDescriptor.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.mmapkit.internal.Processes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many-to-one producer threads with slots of their own (plain-store claim counting) and the process
+ * slot they fall back to, read through the producer table in the file.
+ */
+class ProducerSlotsTest {
+  private TestRings rings;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rings = new TestRings();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rings.close();
+  }
+
+  /** Occupied slots: index → owning thread id ({@link RingBufferDescriptor#PROCESS_SLOT} = 0). */
+  private static Map<Integer, Long> occupiedSlots(RingBuffer ring) {
+    MemorySegment meta = ((MappedRingBuffer) ring).meta;
+    Map<Integer, Long> slots = new HashMap<>();
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      long offset = MappedRingBuffer.slotOffset(i);
+      if (meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_PID) != 0) {
+        assertEquals(
+            Processes.currentPid(), meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_PID));
+        slots.put(i, meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD));
+      }
+    }
+    return slots;
+  }
+
+  /** Starts {@code threads} threads that each write {@code messages} messages, then waits. */
+  private static List<Long> writeFromThreads(RingBuffer ring, int threads, int messages)
+      throws Exception {
+    CountDownLatch allWritten = new CountDownLatch(threads);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
+    List<Throwable> failures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int producer = t;
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int m = 0; m < messages; m++) {
+                    assertTrue(
+                        ring.write(producer, Payloads.bytes(producer, 0, m, Payloads.HEADER)));
+                  }
+                  allWritten.countDown();
+                  release.await(); // alive while the test looks at the table
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                  allWritten.countDown();
+                }
+              });
+      thread.start();
+      started.add(thread);
+    }
+    allWritten.await();
+    List<Long> ids = started.stream().map(Thread::threadId).toList();
+    release.countDown();
+    for (Thread thread : started) thread.join();
+    assertEquals(List.of(), failures);
+    return ids;
+  }
+
+  @Test
+  void eachProducerThreadHasASlotOfItsOwnAndOrderPerThreadHolds() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
+      List<Long> ids = writeFromThreads(ring, 4, 2_000);
+      assertEquals(Set.copyOf(ids), Set.copyOf(occupiedSlots(ring).values()));
+      assertEquals(4, occupiedSlots(ring).size());
+      assertEquals(8_000, ring.stats().recordsWritten());
+      assertEquals(1, ring.stats().producers(), "one process, however many slots");
+      int[] next = new int[4];
+      while (ring.read(
+              (type, buffer, offset, length) ->
+                  assertEquals(next[type]++, Payloads.seq(buffer, offset)),
+              1000)
+          > 0) {}
+      assertArrayEquals(new int[] {2_000, 2_000, 2_000, 2_000}, next);
+    }
+  }
+
+  @Test
+  void aSlotOfAThreadThatEndedGoesToTheNextThread() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
+      for (int round = 0; round < 40; round++) writeFromThreads(ring, 1, 3);
+      assertEquals(1, occupiedSlots(ring).size(), "40 threads one after another, one slot");
+      assertEquals(120, ring.stats().recordsWritten());
+    }
+  }
+
+  @Test
+  void threadsBeyondTheirShareOfSlotsShareTheProcessSlot() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
+      writeFromThreads(ring, 20, 50);
+      Map<Integer, Long> slots = occupiedSlots(ring);
+      assertEquals(17, slots.size(), "16 slots of threads and the process slot: " + slots);
+      assertEquals(
+          1, slots.values().stream().filter(thread -> thread == PROCESS_SLOT).count(), "" + slots);
+      assertEquals(1_000, ring.stats().recordsWritten());
+      assertEquals(1, ring.stats().producers());
+    }
+  }
+
+  @Test
+  void closeFreesTheSlotsOfThreadsAndKeepsTheirRecordsCounted() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
+      writeFromThreads(ring, 3, 10);
+      assertEquals(3, occupiedSlots(ring).size());
+    }
+    try (RingBuffer ring = RingBuffers.open(rings.path("ring"))) {
+      assertEquals(Map.of(), occupiedSlots(ring));
+      assertEquals(30, ring.stats().recordsWritten());
+      assertEquals(0, ring.stats().producers());
+      assertTrue(ring.write(1, new byte[4]), "this thread takes a slot again");
+      assertEquals(1, occupiedSlots(ring).size());
+    }
+  }
+
+  @Test
+  void aClaimAbortedByAnotherThreadIsUncounted() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
+      assertTrue(ring.write(1, new byte[4]));
+      long index = ring.tryClaim(2, 16);
+      Thread aborter = new Thread(() -> ring.abort(index));
+      aborter.start();
+      aborter.join();
+      assertTrue(ring.write(3, new byte[4]));
+      assertEquals(2, ring.stats().recordsWritten());
+      Set<Integer> types = new HashSet<>();
+      ring.read((type, buffer, offset, length) -> types.add(type), 10);
+      assertEquals(Set.of(1, 3), types);
+    }
+  }
+}
