@@ -24,9 +24,9 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     // the tail past a header-less claim and no claim in flight sees the header (see unblock). A
     // thread that owns its slot counts with plain stores, which the tail's compare-and-set orders
     // before it (and the header's release store after it): the claim's only atomic instruction.
-    long claims = slot.claimsOffset();
-    boolean own = slot.owner() != null;
-    long counted = own ? (long) LONG.get(meta, claims) : 0;
+    long claims = slot.claimsOffset;
+    boolean own = slot.owner != null;
+    long counted = slot.claims;
     if (own) {
       LONG.setRelease(meta, claims, counted + 1);
     } else {
@@ -65,6 +65,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     LONG.setRelease(data, tailIndex, header(-recordLength, typeAndSlot));
     // Out of flight (after the header) and one more record written, in one store or atomic add.
     if (own) {
+      slot.claims = counted + ONE_RECORD_WRITTEN;
       LONG.setRelease(meta, claims, counted + ONE_RECORD_WRITTEN);
     } else {
       LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);

@@ -95,19 +95,35 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   abstract void uncountRecord();
 
   /**
-   * A slot of the producer table as this ring object uses it: owned by one thread ({@code owner}),
+   * A slot of the producer table as this ring object uses it: owned by one thread ({@link #owner}),
    * which updates it with plain stores, or, with {@code owner} null, shared by the threads of this
-   * process, which update it with atomic adds. Immutable, so that threads may pass it around
-   * racily.
-   *
-   * @param index the slot's index in the table (0: unregistered)
-   * @param bits the index in a record's type field
-   * @param claimsOffset the offset of the slot's claims word in {@code meta}
+   * process, which update it with atomic adds.
    */
-  record ProducerSlot(Thread owner, int index, int bits, long claimsOffset) {
-    static ProducerSlot of(Thread owner, int index) {
-      return new ProducerSlot(
-          owner, index, index << SLOT_SHIFT, slotOffset(index) + PRODUCER_CLAIMS);
+  static final class ProducerSlot {
+    /** The one thread that claims through this slot, or null for the process slot. */
+    final Thread owner;
+
+    /** The slot's index in the table (0: unregistered). */
+    final int index;
+
+    /** {@link #index} as it goes into a record's type field. */
+    final int bits;
+
+    /** The offset of the slot's claims word in {@code meta}. */
+    final long claimsOffset;
+
+    /**
+     * The claims word as the owner last stored it, so that a claim need not read it back; touched
+     * only by the owner (threads pass the object around racily, but read only the final fields).
+     */
+    long claims;
+
+    ProducerSlot(Thread owner, int index, long claims) {
+      this.owner = owner;
+      this.index = index;
+      this.bits = index << SLOT_SHIFT;
+      this.claimsOffset = slotOffset(index) + PRODUCER_CLAIMS;
+      this.claims = claims;
     }
   }
 
@@ -173,7 +189,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     if (length < 0) throw new IllegalArgumentException("length must be >= 0, was " + length);
     if (length > maxMessageLength) throw tooLong(length);
     ProducerSlot slot = producerSlot();
-    long recordIndex = claim(slot, type | slot.bits(), length + HEADER_LENGTH);
+    long recordIndex = claim(slot, type | slot.bits, length + HEADER_LENGTH);
     if (recordIndex < 0) {
       LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
       return BACK_PRESSURED;
@@ -272,12 +288,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private ProducerSlot producerSlot() {
     ProducerSlot slot = lastSlot;
     Thread thread = Thread.currentThread();
-    if (slot != null && (slot.owner() == thread || slot.owner() == null)) return slot;
+    if (slot != null && (slot.owner == thread || slot.owner == null)) return slot;
     slot = slotOfThread.get();
     if (slot == null) slot = registerProducer(thread);
     // Only one-to-one rings keep the shared slot here: in a many-to-one ring a thread with a slot
     // of its own would otherwise go on using the shared one.
-    if (slot.owner() != null || !manyToOne) lastSlot = slot;
+    if (slot.owner != null || !manyToOne) lastSlot = slot;
     return slot;
   }
 
@@ -295,15 +311,15 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       ProducerSlot slot = threadSlots[i];
       if (slot == null) {
         if (empty < 0) empty = i;
-      } else if (!slot.owner().isAlive()) {
+      } else if (!slot.owner.isAlive()) {
         // An ended thread has no claim in flight; its records stay counted in the slot.
-        LONG.setVolatile(meta, slotOffset(slot.index()) + PRODUCER_THREAD, thread.threadId());
-        return threadSlots[i] = ProducerSlot.of(thread, slot.index());
+        LONG.setVolatile(meta, slotOffset(slot.index) + PRODUCER_THREAD, thread.threadId());
+        return threadSlots[i] = new ProducerSlot(thread, slot.index, slot.claims);
       }
     }
     if (empty < 0) return null;
     int index = takeFreeSlot(thread.threadId());
-    return index == 0 ? null : (threadSlots[empty] = ProducerSlot.of(thread, index));
+    return index == 0 ? null : (threadSlots[empty] = new ProducerSlot(thread, index, 0));
   }
 
   /**
@@ -327,7 +343,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
     if (index == 0) index = takeFreeSlot(PROCESS_SLOT);
     if (index == 0) index = takeDeadProcessSlot(pid, start);
-    return processSlot = ProducerSlot.of(null, index);
+    return processSlot = new ProducerSlot(null, index, 0);
   }
 
   /**
@@ -830,7 +846,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       // Emptied as they are freed: a second close frees nothing (the slot may be another's by now).
       for (int i = 0; i < threadSlots.length; i++) {
         if (threadSlots[i] != null)
-          freeSlot(slotOffset(threadSlots[i].index()), Processes.currentPid());
+          freeSlot(slotOffset(threadSlots[i].index), Processes.currentPid());
         threadSlots[i] = null;
       }
     }
