@@ -26,7 +26,8 @@ import org.agrona.concurrent.broadcast.CopyBroadcastReceiver;
  *
  * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, {@code
  * mmapkit-bcast|agrona-bcast echo OUT BACK} (receive on OUT, transmit on BACK), or {@code uds echo
- * SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} (see {@link WakeUpMeasurement}).
+ * SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} or {@code uds-blocking consume
+ * SOCKET COUNT} (see {@link WakeUpMeasurement}).
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -40,6 +41,8 @@ public final class PeerMain {
       mmapkitBroadcast(Path.of(args[2]), Path.of(args[3]));
     } else if (transport.equals("agrona-bcast")) {
       agronaBroadcast(new File(args[2]), new File(args[3]));
+    } else if (transport.equals("uds-blocking")) {
+      blockingSocketConsumer(Path.of(args[2]), Integer.parseInt(args[3]));
     } else if (transport.equals("uds")) {
       socketEcho(Path.of(args[2]), Integer.parseInt(args[3]));
     } else if (transport.equals("mmapkit")) {
@@ -155,6 +158,29 @@ public final class PeerMain {
     for (long latency : latencies) line.append(' ').append(latency);
     System.out.println(line);
     System.out.flush();
+  }
+
+  /**
+   * Reads {@code count} 8-byte messages, each carrying the writer's {@link System#nanoTime()}, with
+   * blocking reads on a Unix-domain socket, then prints every wake-up latency: the operating
+   * system's own way to wake a sleeping process, for {@link WakeUpMeasurement} to compare with.
+   */
+  private static void blockingSocketConsumer(Path socket, int count) throws Exception {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ready(); // before connecting: the parent accepts only after reading this
+      channel.connect(UnixDomainSocketAddress.of(socket));
+      ByteBuffer message = ByteBuffer.allocateDirect(8);
+      StringBuilder line = new StringBuilder("latencies");
+      for (int i = 0; i < count; i++) {
+        message.clear();
+        while (message.hasRemaining()) {
+          if (channel.read(message) < 0) return;
+        }
+        line.append(' ').append(System.nanoTime() - message.getLong(0));
+      }
+      System.out.println(line);
+      System.out.flush();
+    }
   }
 
   private static void socketEcho(Path socket, int size) throws Exception {

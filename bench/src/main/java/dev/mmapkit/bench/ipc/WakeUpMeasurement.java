@@ -8,6 +8,11 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,7 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  * second, then idles while its thread's CPU time is read from {@code /proc/thread-self/schedstat}
  * (2 s quick, 10 s full), then this process writes messages 5 ms apart (long enough for the
  * consumer to go back to sleep each time) carrying {@link System#nanoTime()}, and the consumer
- * reports how long each took to reach its handler.
+ * reports how long each took to reach its handler. The same writes, paced the same way, then go
+ * over a Unix-domain socket to a peer blocked in {@code read}: the wake-up the operating system
+ * itself offers, on the same machine in the same run. On a virtual machine whose idle vCPU halts,
+ * both pay for waking that vCPU through the hypervisor, which no user-space strategy can avoid
+ * without spinning; the ratio says what the ring's strategy adds or saves on top of it.
  */
 public final class WakeUpMeasurement {
   private WakeUpMeasurement() {}
@@ -37,7 +46,9 @@ public final class WakeUpMeasurement {
    */
   public static void main(String[] args) throws Exception {
     for (Comparison row : measure(args.length > 0 && args[0].equals("--quick"))) {
-      System.out.printf("%-20s %10.3f %s  (%s)%n", row.name(), row.ours(), row.unit(), row.note());
+      System.out.printf(
+          "%-26s %10.3f %s, anchor %.3f  (%s)%n",
+          row.name(), row.ours(), row.unit(), row.anchor(), row.note());
     }
   }
 
@@ -79,13 +90,12 @@ public final class WakeUpMeasurement {
         message.set(ValueLayout.JAVA_LONG, 0, System.nanoTime());
         while (!ring.write(1, message)) Thread.onSpinWait();
       }
-      String[] fields = peer.readLine().split(" ");
-      long[] latencies = new long[count];
-      for (int i = 0; i < count; i++) latencies[i] = Long.parseLong(fields[i + 1]);
-      Arrays.sort(latencies);
+      long[] latencies = latencies(peer.readLine(), count);
+      long[] socket = socketLatencies(count);
       double cpuPercent = 100.0 * idleCpu / (idleMillis * 1e6);
       double p50 = latencies[count / 2] / 1e3;
       double p99 = latencies[(int) (count * 0.99)] / 1e3;
+      double socketP50 = socket[count / 2] / 1e3;
       return List.of(
           Comparison.cost(
               "blocking-idle-cpu",
@@ -107,10 +117,49 @@ public final class WakeUpMeasurement {
               count
                   + " writes 5 ms apart from another process, write to handler; p99 "
                   + Math.round(p99)
-                  + " us; anchor: the goal, 20 us"));
+                  + " us; anchor: the goal, 20 us"),
+          Comparison.cost(
+              "blocking-wake-p50-vs-uds",
+              p50,
+              socketP50,
+              "us",
+              Double.NaN,
+              "the same paced writes to a peer blocked reading a Unix-domain socket (p99 "
+                  + Math.round(socket[(int) (count * 0.99)] / 1e3)
+                  + " us): the operating system's wake-up on this machine, informative"));
     } finally {
       Files.deleteIfExists(path);
       Files.deleteIfExists(directory);
+    }
+  }
+
+  /** The sorted latencies of a peer's {@code latencies N N ...} line. */
+  private static long[] latencies(String line, int count) {
+    String[] fields = line.split(" ");
+    long[] latencies = new long[count];
+    for (int i = 0; i < count; i++) latencies[i] = Long.parseLong(fields[i + 1]);
+    Arrays.sort(latencies);
+    return latencies;
+  }
+
+  /** {@code count} writes 5 ms apart to a peer blocked on a Unix-domain socket; sorted. */
+  private static long[] socketLatencies(int count) throws Exception {
+    Path directory = Peer.newDirectory();
+    Path socket = directory.resolve("s");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      try (Peer peer =
+              new Peer(directory, "uds-blocking", "consume", socket.toString(), "" + count);
+          SocketChannel channel = server.accept()) {
+        ByteBuffer message = ByteBuffer.allocateDirect(8);
+        for (int i = 0; i < count; i++) {
+          LockSupport.parkNanos(5_000_000);
+          message.clear();
+          message.putLong(0, System.nanoTime());
+          while (message.hasRemaining()) channel.write(message);
+        }
+        return latencies(peer.readLine(), count);
+      }
     }
   }
 }
