@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -24,6 +25,9 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     // the tail past a header-less claim and no claim in flight sees the header (see unblock). A
     // thread that owns its slot counts with plain stores, which the tail's compare-and-set orders
     // before it (and the header's release store after it): the claim's only atomic instruction.
+    // Locals: one load of each segment for the whole claim, across the volatile accesses.
+    MemorySegment meta = this.meta;
+    MemorySegment data = this.data;
     long claims = slot.claimsOffset;
     boolean own = slot.owner != null;
     long counted = slot.claims;

@@ -423,6 +423,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final int read(MessageHandler handler, int limit) {
     Objects.requireNonNull(handler, "handler");
     beforeRead();
+    // A local: the acquire loads would otherwise make each iteration load the field again.
+    MemorySegment data = this.data;
     long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
     long headIndex = head & mask;
     long contiguous = capacity - headIndex;
