@@ -304,7 +304,10 @@ class RecoveryAndLargeRingTest {
       // A claimed header whose type field names "slot" 200: beyond the 128-slot table.
       ring.buffer().set(ValueLayout.JAVA_LONG, 0, MappedRingBuffer.header(-16, 200 << SLOT_SHIFT));
       MappedRingBuffer.LONG.setVolatile(meta(ring), TAIL_POSITION_OFFSET, 16L);
-      ring.read((t, b, o, l) -> {}, 10); // notes the stuck position
+      // The first read notes the stuck position; the clock is looked at every 64 reads after it.
+      for (int i = 0; i < MappedRingBuffer.POLLS_PER_CLOCK_READ; i++) {
+        ring.read((t, b, o, l) -> {}, 10);
+      }
       UncheckedIOException e =
           assertThrows(UncheckedIOException.class, () -> ring.read((t, b, o, l) -> {}, 10));
       assertInstanceOf(FileFormatException.class, e.getCause());
