@@ -5,18 +5,19 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import dev.mmapkit.MappedFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * A ring that any number of producer threads in any number of processes write to, and one consumer
  * thread reads. A producer claims space with a compare-and-set on the tail, its only atomic
  * instruction while the thread has a producer slot of its own (the first 16 producer threads of a
- * ring object, while the table has room); messages of one thread are read in the order it wrote
- * them, messages of different threads in claim order. Create or open with {@link RingBuffers}.
+ * process, while the table has room); messages of one thread are read in the order it wrote them,
+ * messages of different threads in claim order. Create or open with {@link RingBuffers}.
  */
 public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
-  ManyToOneRingBuffer(MappedFile file, long capacity) {
-    super(file, capacity, true);
+  ManyToOneRingBuffer(MappedFile file, Path path, long capacity) {
+    super(file, path, capacity, true);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +39,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   static final long OPEN_CLAIM_SLEEP_NANOS = 1_000_000;
 
   final MappedFile file;
+  private final Path path;
   final MemorySegment meta;
   final MemorySegment data;
   final long capacity;
@@ -47,20 +49,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess;
 
-  /** Producer threads of one ring object that may each have a slot of their own. */
-  private static final int MAX_THREAD_SLOTS = 16;
-
-  /** A thread takes a slot of its own only while more slots than this stay free for others. */
-  private static final int SLOTS_KEPT_FREE = 32;
-
   // Producer side. The slot of the thread that last claimed, if that thread owns it (many-to-one),
   // or the process slot (one-to-one). Plain and racy: a thread that finds another's slot here looks
-  // up its own, and ProducerSlot is immutable.
+  // up its own, and a ProducerSlot's identity fields are final.
   private ProducerSlot lastSlot;
   private final ThreadLocal<ProducerSlot> slotOfThread = new ThreadLocal<>();
-  // Guarded by this.
-  private ProducerSlot processSlot;
-  private final ProducerSlot[] threadSlots = new ProducerSlot[MAX_THREAD_SLOTS];
+  private ProducerSlots producerSlots; // guarded by this; found on the first claim
 
   // Producer side: when a producer last checked whether the consumer it wakes is alive.
   private long lastWaiterCheckNanos = System.nanoTime();
@@ -75,8 +69,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private long lastSweepNanos = System.nanoTime();
   private long sleepEnabledSinceNanos;
 
-  MappedRingBuffer(MappedFile file, long capacity, boolean manyToOne) {
+  MappedRingBuffer(MappedFile file, Path path, long capacity, boolean manyToOne) {
     this.file = file;
+    this.path = path;
     this.manyToOne = manyToOne;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
@@ -98,39 +93,6 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   /** Takes an aborted claim out of the records written. */
   abstract void uncountRecord();
-
-  /**
-   * A slot of the producer table as this ring object uses it: owned by one thread ({@link #owner}),
-   * which updates it with plain stores, or, with {@code owner} null, shared by the threads of this
-   * process, which update it with atomic adds.
-   */
-  static final class ProducerSlot {
-    /** The one thread that claims through this slot, or null for the process slot. */
-    final Thread owner;
-
-    /** The slot's index in the table (0: unregistered). */
-    final int index;
-
-    /** {@link #index} as it goes into a record's type field. */
-    final int bits;
-
-    /** The offset of the slot's claims word in {@code meta}. */
-    final long claimsOffset;
-
-    /**
-     * The claims word as the owner last stored it, so that a claim need not read it back; touched
-     * only by the owner (threads pass the object around racily, but read only the final fields).
-     */
-    long claims;
-
-    ProducerSlot(Thread owner, int index, long claims) {
-      this.owner = owner;
-      this.index = index;
-      this.bits = index << SLOT_SHIFT;
-      this.claimsOffset = slotOffset(index) + PRODUCER_CLAIMS;
-      this.claims = claims;
-    }
-  }
 
   @Override
   public final long capacity() {
@@ -285,10 +247,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * The calling thread's producer slot. In a many-to-one ring a thread gets a slot of its own (up
-   * to {@link #MAX_THREAD_SLOTS} per ring object, while more than {@link #SLOTS_KEPT_FREE} stay
-   * free), so that its claims count themselves with plain stores; other threads, and the producer
-   * of a one-to-one ring, share this process's slot.
+   * The calling thread's producer slot (see {@link ProducerSlots}): in a many-to-one ring a slot of
+   * its own, if there is room, so that its claims count themselves with plain stores; otherwise,
+   * and for the producer of a one-to-one ring, this process's shared slot.
    */
   private ProducerSlot producerSlot() {
     ProducerSlot slot = lastSlot;
@@ -303,122 +264,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   private synchronized ProducerSlot registerProducer(Thread thread) {
-    ProducerSlot slot = manyToOne ? takeThreadSlot(thread) : null;
-    if (slot == null) slot = processSlot();
+    if (producerSlots == null) producerSlots = ProducerSlots.of(path, meta);
+    ProducerSlot slot = producerSlots.slotFor(meta, thread, manyToOne);
     slotOfThread.set(slot);
     return slot;
-  }
-
-  /** A slot for {@code thread} alone: one whose thread has ended, or a free one; null if none. */
-  private ProducerSlot takeThreadSlot(Thread thread) {
-    int empty = -1;
-    for (int i = 0; i < threadSlots.length; i++) {
-      ProducerSlot slot = threadSlots[i];
-      if (slot == null) {
-        if (empty < 0) empty = i;
-      } else if (!slot.owner.isAlive()) {
-        // An ended thread has no claim in flight; its records stay counted in the slot.
-        LONG.setVolatile(meta, slotOffset(slot.index) + PRODUCER_THREAD, thread.threadId());
-        return threadSlots[i] = new ProducerSlot(thread, slot.index, slot.claims);
-      }
-    }
-    if (empty < 0) return null;
-    int index = takeFreeSlot(thread.threadId());
-    return index == 0 ? null : (threadSlots[empty] = new ProducerSlot(thread, index, 0));
-  }
-
-  /**
-   * This process's shared slot: the one it registered (by this or another ring object), else a free
-   * one, else a dead process's; slot 0 when the table is full, whose claims still work but cannot
-   * be recovered if this process dies.
-   */
-  private ProducerSlot processSlot() {
-    if (processSlot != null) return processSlot;
-    long pid = Processes.currentPid();
-    long start = Processes.currentStartTime();
-    int index = 0;
-    for (int i = 1; i < PRODUCER_SLOTS && index == 0; i++) {
-      long offset = slotOffset(i);
-      // The pid is stored last when a slot is taken: with ours there, the rest is ours too.
-      if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == pid
-          && (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME) == start
-          && (long) LONG.getVolatile(meta, offset + PRODUCER_THREAD) == PROCESS_SLOT) {
-        index = i;
-      }
-    }
-    if (index == 0) index = takeFreeSlot(PROCESS_SLOT);
-    if (index == 0) index = takeDeadProcessSlot(pid, start);
-    return processSlot = new ProducerSlot(null, index, 0);
-  }
-
-  /**
-   * Takes a free slot for this process, owned by {@code thread} ({@link
-   * RingBufferDescriptor#PROCESS_SLOT} for the whole process), and returns its index; 0 if there is
-   * none, or if a thread asks and too few are free. A slot changes hands through {@link
-   * RingBufferDescriptor#PRODUCER_REGISTERING}, so nobody sees the new pid with the old start time
-   * (which would make a live producer look dead).
-   */
-  private int takeFreeSlot(long thread) {
-    int free = 0;
-    for (int i = 1; i < PRODUCER_SLOTS; i++) {
-      if ((long) LONG.getVolatile(meta, slotOffset(i) + PRODUCER_PID) == 0) free++;
-    }
-    if (thread != PROCESS_SLOT && free <= SLOTS_KEPT_FREE) return 0;
-    for (int i = 1; i < PRODUCER_SLOTS; i++) {
-      long offset = slotOffset(i);
-      if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
-        takeSlot(offset, Processes.currentPid(), Processes.currentStartTime(), thread);
-        return i;
-      }
-    }
-    return 0;
-  }
-
-  /**
-   * Takes a dead process's slot, only when none is free: claims it left behind are attributed to
-   * whoever holds the slot.
-   */
-  private int takeDeadProcessSlot(long pid, long start) {
-    for (int i = 1; i < PRODUCER_SLOTS; i++) {
-      long offset = slotOffset(i);
-      long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-      long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
-      if (owner != 0
-          && owner != PRODUCER_REGISTERING
-          && !Processes.isAlive(owner, ownerStart)
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
-        takeSlot(offset, pid, start, PROCESS_SLOT);
-        return i;
-      }
-    }
-    return 0;
-  }
-
-  private void takeSlot(long offset, long pid, long start, long thread) {
-    // A dead owner's claims in flight become unrecoverable: they would count as ours.
-    retireClaims(offset);
-    LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
-    LONG.setVolatile(meta, offset + PRODUCER_START_TIME, start);
-    LONG.setVolatile(meta, offset + PRODUCER_PID, pid);
-  }
-
-  /** Frees the slot at {@code offset}, held by {@code pid}, keeping the records it counted. */
-  private void freeSlot(long offset, long pid) {
-    // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
-    if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
-      retireClaims(offset);
-      LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
-      LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
-      LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
-    }
-  }
-
-  /** Moves the records a freed slot counted to the ring's own count and zeroes its claims word. */
-  private void retireClaims(long slotOffset) {
-    long claims = (long) LONG.getAndSet(meta, slotOffset + PRODUCER_CLAIMS, 0L);
-    long records = claims >>> CLAIMS_IN_FLIGHT_BITS;
-    if (records != 0) LONG.getAndAdd(meta, RECORDS_WRITTEN_OFFSET, records);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -466,7 +315,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     if (length < HEADER_LENGTH || align(length) > roomToEnd) {
       throw new UncheckedIOException(
           new FileFormatException(
-              file.path(),
+              path,
               "corrupted ring: record length "
                   + length
                   + " at position "
@@ -604,8 +453,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       int typeField = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET);
       int slot = claimSlot(typeField, head);
       if (slot == 0 || producerAlive(slot)) return false;
-      data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
-      if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, length, -length)) return false;
+      if (!LONG.compareAndSet(
+          data, headIndex, header(length, typeField), header(-length, PADDING_TYPE))) {
+        return false;
+      }
       // A record claim was counted as written when its header was; it will never be read.
       if ((typeField & PADDING_CLAIM_FLAG) == 0) {
         LONG.setRelease(
@@ -628,8 +479,10 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           headIndex + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
       long next = headIndex + ALIGNMENT;
       while (next < end && (long) LONG.getVolatile(data, next) == 0) next += ALIGNMENT;
-      data.set(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET, PADDING_TYPE);
-      if (!INT.compareAndSet(data, headIndex + LENGTH_OFFSET, 0, (int) (next - headIndex))) {
+      // One compare-and-set of the whole header: a live producer's header that landed since the
+      // length was read must not get a padding type.
+      if (!LONG.compareAndSet(
+          data, headIndex, 0L, header((int) (next - headIndex), PADDING_TYPE))) {
         return false;
       }
     }
@@ -647,7 +500,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         && (manyToOne || (typeField & MAX_TYPE) != MAX_TYPE)) {
       throw new UncheckedIOException(
           new FileFormatException(
-              file.path(),
+              path,
               "corrupted ring: claimed record at "
                   + position
                   + " has type field 0x"
@@ -778,7 +631,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
               != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
         continue;
       }
-      freeSlot(offset, pid);
+      // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
+      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
+        ProducerSlots.retireClaims(meta, offset);
+        LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
+        LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
+        LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
+      }
     }
   }
 
@@ -845,32 +704,24 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /** The file this ring lives in. */
-  public final java.nio.file.Path path() {
-    return file.path();
+  public final Path path() {
+    return path;
   }
 
   /**
    * {@inheritDoc}
    *
-   * <p>Frees the producer slots this ring object's threads held on their own (their records stay
-   * counted); the slot of the process stays registered until the process ends, as other ring
-   * objects of the process may share it.
+   * <p>The producer slots this process took stay registered until it ends: other ring objects of
+   * the process on the same file use them (see {@link ProducerSlots}), and a thread still writing
+   * through this object must never find its slot handed to someone else.
    */
   @Override
   public final void close() throws IOException {
-    synchronized (this) {
-      // Emptied as they are freed: a second close frees nothing (the slot may be another's by now).
-      for (int i = 0; i < threadSlots.length; i++) {
-        if (threadSlots[i] != null)
-          freeSlot(slotOffset(threadSlots[i].index), Processes.currentPid());
-        threadSlots[i] = null;
-      }
-    }
     file.close();
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[" + file.path() + ", capacity " + capacity + "]";
+    return getClass().getSimpleName() + "[" + path + ", capacity " + capacity + "]";
   }
 }

@@ -5,6 +5,7 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import dev.mmapkit.MappedFile;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * A ring with one producer thread (in one process) and one consumer thread. The producer writes a
@@ -20,8 +21,8 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   // The producer's last look at the head: re-read only when the ring seems full.
   private long headCache;
 
-  OneToOneRingBuffer(MappedFile file, long capacity) {
-    super(file, capacity, false);
+  OneToOneRingBuffer(MappedFile file, Path path, long capacity) {
+    super(file, path, capacity, false);
   }
 
   @Override

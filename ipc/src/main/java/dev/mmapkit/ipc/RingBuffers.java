@@ -89,7 +89,7 @@ public final class RingBuffers {
     MappedFile file =
         SharedMemoryFile.create(
             path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity, type));
-    return ring(file, capacity, type);
+    return ring(file, path, capacity, type);
   }
 
   private static MappedRingBuffer open(Path path, int expectedType, boolean writable)
@@ -114,7 +114,7 @@ public final class RingBuffers {
         throw new FileFormatException(
             path, "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
       }
-      MappedRingBuffer ring = ring(file, capacity, (int) type);
+      MappedRingBuffer ring = ring(file, path, capacity, (int) type);
       long head = ring.consumerPosition();
       long tail = ring.producerPosition();
       if (head < 0 || tail < head || tail - head > capacity || (head & (ALIGNMENT - 1)) != 0) {
@@ -132,9 +132,11 @@ public final class RingBuffers {
     return type == ONE_TO_ONE ? "one-to-one" : "many-to-one";
   }
 
-  private static MappedRingBuffer ring(MappedFile file, long capacity, int type) {
+  private static MappedRingBuffer ring(MappedFile file, Path path, long capacity, int type) {
+    // The path the caller named: a created file was mapped under a temporary name.
+    Path absolute = path.toAbsolutePath();
     return type == ONE_TO_ONE
-        ? new OneToOneRingBuffer(file, capacity)
-        : new ManyToOneRingBuffer(file, capacity);
+        ? new OneToOneRingBuffer(file, absolute, capacity)
+        : new ManyToOneRingBuffer(file, absolute, capacity);
   }
 }

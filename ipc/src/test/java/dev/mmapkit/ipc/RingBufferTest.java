@@ -48,6 +48,17 @@ class RingBufferTest {
 
   @ParameterizedTest(name = "manyToOne={0}")
   @ValueSource(booleans = {false, true})
+  void aCreatedRingNamesThePathItWasCreatedAtNotItsTemporaryFile(boolean manyToOne)
+      throws Exception {
+    try (RingBuffer ring = rings.create("named", 4096, manyToOne)) {
+      java.nio.file.Path path = rings.path("named").toAbsolutePath();
+      assertEquals(path, ((MappedRingBuffer) ring).path());
+      assertTrue(ring.toString().contains(path.toString()), ring.toString());
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
   void everyRecordSizeSurvivesManyWrapArounds(boolean manyToOne) throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
       int maxLength = ring.maxMessageLength();

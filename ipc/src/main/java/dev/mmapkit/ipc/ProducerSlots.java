@@ -1,0 +1,202 @@
+package dev.mmapkit.ipc;
+
+import static dev.mmapkit.ipc.RingBufferDescriptor.*;
+
+import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.Processes;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The slots of one ring file's producer table that this process holds: its process slot and the
+ * slots of its producer threads, shared by every ring object of this process on that file.
+ *
+ * <p>A many-to-one producer thread gets a slot of its own on its first claim (at most {@value
+ * #MAX_THREAD_SLOTS} per process and file, and only while more than {@value #SLOTS_KEPT_FREE} slots
+ * stay free for other processes); the slot of a thread that has ended goes to the next thread that
+ * asks. Slots are never given back while the process lives (the consumer frees them once it has
+ * died): closing a ring object while one of its threads still claims must not hand that thread's
+ * slot, whose claims word it goes on storing, to another producer. So the slots a process takes on
+ * a file are bounded whatever it opens and closes.
+ */
+final class ProducerSlots {
+  private static final VarHandle LONG = MappedRingBuffer.LONG;
+
+  /** Producer threads of one process that may each have a slot of their own in one file. */
+  static final int MAX_THREAD_SLOTS = 16;
+
+  /** A thread takes a slot of its own only while more slots than this stay free for others. */
+  static final int SLOTS_KEPT_FREE = 32;
+
+  /** A ring file: its inode, and the creation time and creator its header names. */
+  private record FileIdentity(Object fileKey, long createdMillis, long creatorPid) {}
+
+  // Guarded by ProducerSlots.class.
+  private static final Map<FileIdentity, ProducerSlots> OF_FILE = new HashMap<>();
+
+  // Guarded by this.
+  private ProducerSlot processSlot;
+  private final ProducerSlot[] threadSlots = new ProducerSlot[MAX_THREAD_SLOTS];
+
+  private ProducerSlots() {}
+
+  /**
+   * The slots this process holds in the ring file at {@code path}, mapped at {@code meta}. A file
+   * whose identity cannot be read (deleted since it was mapped) gets slots of its own.
+   */
+  static synchronized ProducerSlots of(Path path, MemorySegment meta) {
+    FileIdentity identity;
+    try {
+      FileHeader header = FileHeader.readFrom(meta, path, KIND, VERSION);
+      identity =
+          new FileIdentity(
+              Files.readAttributes(path, BasicFileAttributes.class).fileKey(),
+              header.createdMillis(),
+              header.creatorPid());
+    } catch (IOException e) {
+      return new ProducerSlots();
+    }
+    if (identity.fileKey() == null) return new ProducerSlots();
+    ProducerSlots slots = OF_FILE.get(identity);
+    // The path may name another file by now; slots of another file do not hold our identity here.
+    if (slots == null || !slots.heldIn(meta)) {
+      slots = new ProducerSlots();
+      OF_FILE.put(identity, slots);
+    }
+    return slots;
+  }
+
+  /** Whether every slot this object knows holds this process (and thread) in {@code meta}. */
+  private synchronized boolean heldIn(MemorySegment meta) {
+    if (processSlot != null && processSlot.index != 0 && !holds(meta, processSlot.index, 0)) {
+      return false;
+    }
+    for (ProducerSlot slot : threadSlots) {
+      if (slot != null && !holds(meta, slot.index, slot.owner.threadId())) return false;
+    }
+    return true;
+  }
+
+  private static boolean holds(MemorySegment meta, int index, long thread) {
+    long offset = MappedRingBuffer.slotOffset(index);
+    return (long) LONG.getVolatile(meta, offset + PRODUCER_PID) == Processes.currentPid()
+        && (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME)
+            == Processes.currentStartTime()
+        && (long) LONG.getVolatile(meta, offset + PRODUCER_THREAD) == thread;
+  }
+
+  /**
+   * The slot {@code thread} claims through: its own if {@code ownSlots} and there is room, else the
+   * process slot.
+   */
+  synchronized ProducerSlot slotFor(MemorySegment meta, Thread thread, boolean ownSlots) {
+    ProducerSlot slot = ownSlots ? threadSlot(meta, thread) : null;
+    return slot != null ? slot : processSlot(meta);
+  }
+
+  /** {@code thread}'s own slot, one whose thread has ended, or a free one; null if none. */
+  private ProducerSlot threadSlot(MemorySegment meta, Thread thread) {
+    int empty = -1;
+    int ended = -1;
+    for (int i = 0; i < threadSlots.length; i++) {
+      ProducerSlot slot = threadSlots[i];
+      if (slot == null) {
+        if (empty < 0) empty = i;
+      } else if (slot.owner == thread) {
+        return slot;
+      } else if (ended < 0 && !slot.owner.isAlive()) {
+        ended = i;
+      }
+    }
+    if (ended >= 0) {
+      // An ended thread has no claim in flight, and its termination happens-before isAlive()
+      // returned false: its last claims word is visible here. Its records stay counted.
+      ProducerSlot slot = threadSlots[ended];
+      LONG.setVolatile(
+          meta, MappedRingBuffer.slotOffset(slot.index) + PRODUCER_THREAD, thread.threadId());
+      return threadSlots[ended] = new ProducerSlot(thread, slot.index, slot.claims);
+    }
+    if (empty < 0) return null;
+    int index = takeFreeSlot(meta, thread.threadId());
+    return index == 0 ? null : (threadSlots[empty] = new ProducerSlot(thread, index, 0));
+  }
+
+  /**
+   * This process's shared slot: a free one, else a dead process's; slot 0 when the table is full,
+   * whose claims still work but cannot be recovered if this process dies.
+   */
+  private ProducerSlot processSlot(MemorySegment meta) {
+    if (processSlot != null) return processSlot;
+    int index = takeFreeSlot(meta, PROCESS_SLOT);
+    if (index == 0) index = takeDeadProcessSlot(meta);
+    return processSlot = new ProducerSlot(null, index, 0);
+  }
+
+  /**
+   * Takes a free slot for this process, owned by {@code thread} ({@link
+   * RingBufferDescriptor#PROCESS_SLOT} for the whole process), and returns its index; 0 if there is
+   * none, or if a thread asks and too few are free. A slot changes hands through {@link
+   * RingBufferDescriptor#PRODUCER_REGISTERING}, so nobody sees the new pid with the old start time
+   * (which would make a live producer look dead).
+   */
+  private static int takeFreeSlot(MemorySegment meta, long thread) {
+    int free = 0;
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      if ((long) LONG.getVolatile(meta, MappedRingBuffer.slotOffset(i) + PRODUCER_PID) == 0) free++;
+    }
+    if (thread != PROCESS_SLOT && free <= SLOTS_KEPT_FREE) return 0;
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      long offset = MappedRingBuffer.slotOffset(i);
+      if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
+        takeSlot(meta, offset, thread);
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Takes a dead process's slot, only when none is free: claims it left behind are attributed to
+   * whoever holds the slot.
+   */
+  private static int takeDeadProcessSlot(MemorySegment meta) {
+    for (int i = 1; i < PRODUCER_SLOTS; i++) {
+      long offset = MappedRingBuffer.slotOffset(i);
+      long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+      long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
+      if (owner != 0
+          && owner != PRODUCER_REGISTERING
+          && !Processes.isAlive(owner, ownerStart)
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
+        takeSlot(meta, offset, PROCESS_SLOT);
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  private static void takeSlot(MemorySegment meta, long offset, long thread) {
+    // A dead owner's claims in flight become unrecoverable: they would count as ours.
+    retireClaims(meta, offset);
+    LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
+    LONG.setVolatile(meta, offset + PRODUCER_START_TIME, Processes.currentStartTime());
+    LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
+  }
+
+  /**
+   * Moves the records a slot that changes hands counted to the ring's own count and zeroes its
+   * claims word.
+   */
+  static void retireClaims(MemorySegment meta, long slotOffset) {
+    long claims = (long) LONG.getAndSet(meta, slotOffset + PRODUCER_CLAIMS, 0L);
+    long records = claims >>> CLAIMS_IN_FLIGHT_BITS;
+    if (records != 0) LONG.getAndAdd(meta, RECORDS_WRITTEN_OFFSET, records);
+  }
+}
