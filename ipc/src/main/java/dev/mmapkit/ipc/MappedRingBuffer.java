@@ -685,7 +685,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     java.util.Set<Long> producers = new java.util.HashSet<>();
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
       long pid = (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID);
-      if (pid != 0) producers.add(pid);
+      if (pid != 0 && pid != PRODUCER_REGISTERING) producers.add(pid);
     }
     return new RingBufferStats(
         capacity,
