@@ -303,6 +303,39 @@ class AppendLogTest {
     }
   }
 
+  /**
+   * Each handle remembers the chunk it claimed in last; here the other handle keeps moving the tail
+   * into chunks this one has not written to, in every durability mode, and after close the
+   * remembered chunk must not take an append.
+   */
+  @ParameterizedTest
+  @EnumSource(Durability.class)
+  void handlesThatLeapfrogEachOtherAcrossChunksLoseNothing(Durability durability) throws Exception {
+    List<byte[]> written = new ArrayList<>();
+    List<Long> positions = new ArrayList<>();
+    Random random = new Random(7);
+    AppendLog a = AppendLog.open(dir, new LogConfig(SMALL, durability));
+    try (AppendLog b = AppendLog.open(dir, new LogConfig(SMALL, durability))) {
+      for (int i = 0; i < 400; i++) {
+        AppendLog writer = random.nextInt(3) == 0 ? b : a;
+        // now and then a record big enough to push the tail into the next chunk
+        byte[] p = payload(i, random.nextInt(10) == 0 ? a.maxPayload() / 2 : random.nextInt(200));
+        written.add(p);
+        positions.add(writer.append(p));
+      }
+      assertTrue(a.endPosition() > 10 * SMALL, "crossed many chunks");
+      a.close();
+      assertThrows(IllegalStateException.class, () -> a.append(new byte[8]));
+      assertThrows(IllegalStateException.class, () -> a.claim(8));
+      List<Long> readPositions = new ArrayList<>();
+      List<byte[]> read = readAll(b, readPositions);
+      assertEquals(positions, readPositions);
+      for (int i = 0; i < written.size(); i++) assertArrayEquals(written.get(i), read.get(i));
+    } finally {
+      a.close();
+    }
+  }
+
   @Test
   void anExistingLogKeepsItsChunkSize() throws Exception {
     try (AppendLog log = AppendLog.open(dir, new LogConfig(SMALL, Durability.NONE))) {
