@@ -36,7 +36,7 @@ class ProducerSlotsTest {
 
   /** Occupied slots: index → owning thread id ({@link RingBufferDescriptor#PROCESS_SLOT} = 0). */
   private static Map<Integer, Long> occupiedSlots(RingBuffer ring) {
-    MemorySegment meta = ((MappedRingBuffer) ring).meta;
+    MemorySegment meta = TestRings.meta(ring);
     Map<Integer, Long> slots = new HashMap<>();
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);

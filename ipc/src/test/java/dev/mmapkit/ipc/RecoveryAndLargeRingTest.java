@@ -31,10 +31,6 @@ class RecoveryAndLargeRingTest {
     rings.close();
   }
 
-  private static MemorySegment meta(RingBuffer ring) {
-    return ((MappedRingBuffer) ring).meta;
-  }
-
   /** Registers an exited process in producer slot {@code slot}. */
   private static void registerDeadProducer(RingBuffer ring, int slot) throws Exception {
     registerDeadProducer(ring, slot, 0);
@@ -56,13 +52,14 @@ class RecoveryAndLargeRingTest {
   private static void registerProducer(
       RingBuffer ring, int slot, long pid, long start, long claimsInFlight) {
     long offset = MappedRingBuffer.slotOffset(slot);
-    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
-    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
-    meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
   }
 
   private static long slotField(RingBuffer ring, int slot, int field) {
-    return meta(ring).get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field);
+    return TestRings.meta(ring)
+        .get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field);
   }
 
   private static List<Integer> readFor(RingBuffer ring, long millis) throws Exception {
@@ -83,7 +80,7 @@ class RecoveryAndLargeRingTest {
       ring.claimTimeout(Duration.ofMillis(50));
       assertTrue(ring.write(1, new byte[4]));
       // A claim of 72 bytes whose producer died right after advancing the tail.
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, 72L);
       assertTrue(ring.write(2, new byte[20]));
       assertEquals(List.of(1), readFor(ring, 200), "no dead producer known: wait");
       // A dead producer (a restarted one, say) without a claim in flight says nothing about the
@@ -114,7 +111,7 @@ class RecoveryAndLargeRingTest {
       // header, while one dead producer left a claim in flight and another none.
       registerProducer(ring, 3, Processes.currentPid(), Processes.currentStartTime(), 1);
       long claimed = ring.producerPosition();
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, 72L);
       registerDeadProducer(ring, 5, 1);
       registerDeadProducer(ring, 6, 0);
       assertTrue(ring.write(2, new byte[20]));
@@ -125,7 +122,8 @@ class RecoveryAndLargeRingTest {
       MemorySegment data = ring.buffer();
       data.set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 7 | 3 << SLOT_SHIFT);
       data.set(ValueLayout.JAVA_INT, record + LENGTH_OFFSET, -72);
-      meta(ring).set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS, 0L);
+      TestRings.meta(ring)
+          .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS, 0L);
       data.asSlice(record + HEADER_LENGTH, 64).fill((byte) 0x5a);
       MappedRingBuffer.INT.setRelease(data, record + LENGTH_OFFSET, 72);
       List<Integer> lengths = new ArrayList<>();
@@ -142,7 +140,7 @@ class RecoveryAndLargeRingTest {
       ring.claimTimeout(Duration.ofMillis(20));
       assertTrue(ring.write(1, new byte[4])); // registers this live process, nothing in flight
       registerDeadProducer(ring, 9, 1);
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 136L);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, 136L);
       assertTrue(ring.write(2, new byte[20]));
       assertEquals(List.of(1, 2), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
@@ -210,7 +208,7 @@ class RecoveryAndLargeRingTest {
       // A dead producer moved the tail over 24 bytes of padding and a 112-byte record at the start,
       // and wrote neither the padding nor its header.
       registerDeadProducer(ring, 9, 1);
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 24L + 112);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, 24L + 112);
       assertTrue(ring.write(2, new byte[20]));
       assertEquals(List.of(2), readFor(ring, 400));
       assertEquals(2, ring.stats().unblocks(), "the end of the ring, then the start");
@@ -223,7 +221,7 @@ class RecoveryAndLargeRingTest {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
       ring.claimTimeout(Duration.ofMillis(20));
       registerDeadProducer(ring, 9, 1);
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), TAIL_POSITION_OFFSET, 72L);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, 72L);
       assertTrue(ring.write(2, new byte[20]));
       assertEquals(List.of(2), readFor(ring, 300));
       assertEquals(1, ring.stats().unblocks());
@@ -236,7 +234,7 @@ class RecoveryAndLargeRingTest {
       ring.claimTimeout(Duration.ofMillis(10));
       assertTrue(ring.write(1, new byte[4]));
       registerDeadProducer(ring, 7, 0);
-      meta(ring)
+      TestRings.meta(ring)
           .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(7) + PRODUCER_CLAIMS, 5L << 20);
       assertEquals(6, ring.stats().recordsWritten());
       ring.read((t, b, o, l) -> {}, 10);
@@ -282,11 +280,11 @@ class RecoveryAndLargeRingTest {
               end,
               MappedRingBuffer.header(-24, PADDING_CLAIM_FLAG | MAX_TYPE | 9 << SLOT_SHIFT));
       // It counted its record before the tail store.
-      MappedRingBuffer.LONG.getAndAdd(meta(ring), RECORDS_WRITTEN_OFFSET, 1L);
+      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), RECORDS_WRITTEN_OFFSET, 1L);
       assertEquals(List.of(), readFor(ring, 100));
       assertEquals(tail, ring.consumerPosition(), "nothing read past the tail");
       // Then after the tail store, before turning the padding claim into padding.
-      MappedRingBuffer.LONG.setVolatile(meta(ring), TAIL_POSITION_OFFSET, tail + 24 + 40);
+      MappedRingBuffer.LONG.setVolatile(TestRings.meta(ring), TAIL_POSITION_OFFSET, tail + 24 + 40);
       assertEquals(List.of(), readFor(ring, 200));
       assertEquals(2, ring.stats().unblocks(), "the padding claim, then the record's claim");
       assertEquals(tail + 64, ring.consumerPosition());
@@ -303,7 +301,7 @@ class RecoveryAndLargeRingTest {
       ring.claimTimeout(Duration.ZERO);
       // A claimed header whose type field names "slot" 200: beyond the 128-slot table.
       ring.buffer().set(ValueLayout.JAVA_LONG, 0, MappedRingBuffer.header(-16, 200 << SLOT_SHIFT));
-      MappedRingBuffer.LONG.setVolatile(meta(ring), TAIL_POSITION_OFFSET, 16L);
+      MappedRingBuffer.LONG.setVolatile(TestRings.meta(ring), TAIL_POSITION_OFFSET, 16L);
       // The first read notes the stuck position; the clock is looked at every 64 reads after it.
       for (int i = 0; i < MappedRingBuffer.POLLS_PER_CLOCK_READ; i++) {
         ring.read((t, b, o, l) -> {}, 10);
@@ -335,9 +333,9 @@ class RecoveryAndLargeRingTest {
       assertEquals(capacity / 8, ring.maxMessageLength());
       // Start 4 KiB before the end of the third lap: positions > 2^33, indexes > 2^31.
       long start = 3 * capacity - 4096;
-      meta(ring).set(ValueLayout.JAVA_LONG, TAIL_POSITION_OFFSET, start);
-      meta(ring).set(ValueLayout.JAVA_LONG, HEAD_POSITION_OFFSET, start);
-      meta(ring).set(ValueLayout.JAVA_LONG, HEAD_CACHE_POSITION_OFFSET, start);
+      TestRings.meta(ring).set(ValueLayout.JAVA_LONG, TAIL_POSITION_OFFSET, start);
+      TestRings.meta(ring).set(ValueLayout.JAVA_LONG, HEAD_POSITION_OFFSET, start);
+      TestRings.meta(ring).set(ValueLayout.JAVA_LONG, HEAD_CACHE_POSITION_OFFSET, start);
       List<Long> seen = new ArrayList<>();
       List<Long> offsets = new ArrayList<>();
       for (long seq = 0; seq < 200; seq++) {

@@ -32,14 +32,10 @@ class RecoveryRaceTest {
     rings.close();
   }
 
-  private static MemorySegment meta(RingBuffer ring) {
-    return ((MappedRingBuffer) ring).meta;
-  }
-
   /** A dead producer (our pid, another start time) in slot 1 with one claim in flight. */
   private static void keepDeadClaimer(RingBuffer ring) {
     long offset = MappedRingBuffer.slotOffset(1);
-    MemorySegment meta = meta(ring);
+    MemorySegment meta = TestRings.meta(ring);
     if (MappedRingBuffer.LONG.compareAndSet(
         meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
       meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, 1L);
@@ -119,7 +115,7 @@ class RecoveryRaceTest {
   void unblockNeverOverwritesALiveProducersHeader() throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, true)) {
       MappedRingBuffer m = (MappedRingBuffer) ring;
-      MemorySegment meta = meta(ring);
+      MemorySegment meta = TestRings.meta(ring);
       MemorySegment data = ring.buffer();
       keepDeadClaimer(ring); // slot 1: dead, one claim in flight (its claim lies further on)
       long live = MappedRingBuffer.slotOffset(127);

@@ -1,6 +1,7 @@
 package dev.mmapkit.ipc;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -22,6 +23,13 @@ final class TestRings implements AutoCloseable {
     return manyToOne
         ? RingBuffers.createManyToOne(path(name), capacity)
         : RingBuffers.createOneToOne(path(name), capacity);
+  }
+
+  /**
+   * The ring's meta segment (header, positions, counters, producer table), for tests that edit it.
+   */
+  static MemorySegment meta(RingBuffer ring) {
+    return ((MappedRingBuffer) ring).meta;
   }
 
   @Override
