@@ -79,7 +79,8 @@ public final class Broadcast {
     MemorySegment meta = file.chunk(0);
     LONG.setVolatile(meta, TRANSMITTER_START_TIME_OFFSET, Processes.currentStartTime());
     LONG.setVolatile(meta, TRANSMITTER_PID_OFFSET, Processes.currentPid());
-    return new BroadcastTransmitter(file, capacity, mode == RELIABLE);
+    // The path the caller named: the file was mapped under a temporary name.
+    return new BroadcastTransmitter(file, path.toAbsolutePath(), capacity, mode == RELIABLE);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -34,6 +35,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
   private static final long WAITER_CHECK_NANOS = 1_000_000_000;
 
   private final MappedFile file;
+  private final Path path;
   private final MemorySegment meta;
   private final MemorySegment data;
   private final MemorySegment wakeWord;
@@ -50,8 +52,9 @@ public final class BroadcastTransmitter implements AutoCloseable {
   private long receiverTimeoutNanos = Duration.ofSeconds(1).toNanos();
   private long lastWaiterCheckNanos = System.nanoTime();
 
-  BroadcastTransmitter(MappedFile file, long capacity, boolean reliable) {
+  BroadcastTransmitter(MappedFile file, Path path, long capacity, boolean reliable) {
     this.file = file;
+    this.path = path;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
@@ -229,6 +232,6 @@ public final class BroadcastTransmitter implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "BroadcastTransmitter[" + file.path() + ", " + (reliable ? "reliable" : "lossy") + "]";
+    return "BroadcastTransmitter[" + path + ", " + (reliable ? "reliable" : "lossy") + "]";
   }
 }

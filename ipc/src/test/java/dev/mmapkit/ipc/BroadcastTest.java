@@ -61,6 +61,15 @@ class BroadcastTest {
   }
 
   @Test
+  void aCreatedTransmitterNamesThePathItWasCreatedAt() throws Exception {
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096)) {
+      assertTrue(
+          transmitter.toString().contains(path.toAbsolutePath().toString() + ","),
+          transmitter.toString());
+    }
+  }
+
+  @Test
   void everySizeAcrossWrapsIsReceivedInOrderByTwoReceivers() throws Exception {
     try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
         BroadcastReceiver eager = Broadcast.openReceiver(path);
