@@ -26,45 +26,29 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     // the tail past a header-less claim and no claim in flight sees the header (see unblock). A
     // thread that owns its slot counts with plain stores, which the tail's compare-and-set orders
     // before it (and the header's release store after it): the claim's only atomic instruction.
-    // Locals: one load of each segment for the whole claim, across the volatile accesses.
+    // The rare paths (a shared slot's atomic adds, padding, a full ring, a lost race) are methods
+    // of their own, so that this one stays small enough for the JIT to inline into write().
     MemorySegment meta = this.meta;
-    MemorySegment data = this.data;
     long claims = slot.claimsOffset;
-    boolean own = slot.owner != null;
     long counted = slot.claims;
+    boolean own = slot.owner != null;
     if (own) {
       LONG.setRelease(meta, claims, counted + 1);
     } else {
       LONG.getAndAdd(meta, claims, 1L);
     }
     int required = align(recordLength);
+    long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
     long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
-    long tail;
-    long tailIndex;
-    long padding;
-    long needed;
-    do {
-      tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
-      tailIndex = tail & mask;
-      long toEnd = capacity - tailIndex;
-      padding = required > toEnd ? toEnd : 0;
-      needed = required + padding;
-      if (needed > capacity - (tail - head)) {
-        head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
-        if (needed > capacity - (tail - head)) {
-          if (own) {
-            LONG.setRelease(meta, claims, counted);
-          } else {
-            LONG.getAndAdd(meta, claims, -1L);
-          }
-          return BACK_PRESSURED;
-        }
-        LONG.setRelease(meta, HEAD_CACHE_POSITION_OFFSET, head);
+    long tailIndex = tail & mask;
+    if (required > capacity - tailIndex
+        || required > capacity - (tail - head)
+        || !LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + required)) {
+      tailIndex = claimSlowly(required);
+      if (tailIndex == BACK_PRESSURED) {
+        uncountInFlight(slot, own, counted);
+        return BACK_PRESSURED;
       }
-    } while (!LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + needed));
-    if (padding != 0) {
-      LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
-      tailIndex = 0;
     }
     // Type and negated length in one store.
     LONG.setRelease(data, tailIndex, header(-recordLength, typeAndSlot));
@@ -79,6 +63,43 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     // word after a dead claim and must never mistake a payload for a header.
     VarHandle.storeStoreFence();
     return tailIndex;
+  }
+
+  /**
+   * Moves the tail past {@code required} bytes, first padding to the end of the data area if they
+   * do not fit before it, re-reading the head when the ring looks full.
+   *
+   * @return the index claimed, or {@link #BACK_PRESSURED}
+   */
+  private long claimSlowly(int required) {
+    long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
+    long tail;
+    long tailIndex;
+    long padding;
+    do {
+      tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
+      tailIndex = tail & mask;
+      long toEnd = capacity - tailIndex;
+      padding = required > toEnd ? toEnd : 0;
+      long needed = required + padding;
+      if (needed > capacity - (tail - head)) {
+        head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
+        if (needed > capacity - (tail - head)) return BACK_PRESSURED;
+        LONG.setRelease(meta, HEAD_CACHE_POSITION_OFFSET, head);
+      }
+    } while (!LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + required + padding));
+    if (padding == 0) return tailIndex;
+    LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
+    return 0;
+  }
+
+  /** Takes back the claim in flight of a claim that found the ring full. */
+  private void uncountInFlight(ProducerSlot slot, boolean own, long counted) {
+    if (own) {
+      LONG.setRelease(meta, slot.claimsOffset, counted);
+    } else {
+      LONG.getAndAdd(meta, slot.claimsOffset, -1L);
+    }
   }
 
   @Override
