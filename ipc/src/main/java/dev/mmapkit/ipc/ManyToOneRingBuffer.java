@@ -35,7 +35,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     if (own) {
       LONG.setRelease(meta, claims, counted + 1);
     } else {
-      LONG.getAndAdd(meta, claims, 1L);
+      addToSharedSlot(slot, 1L);
     }
     int required = align(recordLength);
     long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
@@ -57,7 +57,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       slot.claims = counted + ONE_RECORD_WRITTEN;
       LONG.setRelease(meta, claims, counted + ONE_RECORD_WRITTEN);
     } else {
-      LONG.getAndAdd(meta, claims, ONE_RECORD_WRITTEN - 1);
+      addToSharedSlot(slot, ONE_RECORD_WRITTEN - 1);
     }
     // The header must be visible before any payload byte: recovery scans for the first non-zero
     // word after a dead claim and must never mistake a payload for a header.
@@ -98,8 +98,13 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     if (own) {
       LONG.setRelease(meta, slot.claimsOffset, counted);
     } else {
-      LONG.getAndAdd(meta, slot.claimsOffset, -1L);
+      addToSharedSlot(slot, -1L);
     }
+  }
+
+  /** Adds {@code delta} to the claims word of a slot that threads of this process share. */
+  private void addToSharedSlot(ProducerSlot slot, long delta) {
+    LONG.getAndAdd(meta, slot.claimsOffset, delta);
   }
 
   @Override
