@@ -13,8 +13,10 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -682,7 +684,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final RingBufferStats stats() {
     // Processes, not slots: a process may hold a slot per producer thread.
-    java.util.Set<Long> producers = new java.util.HashSet<>();
+    Set<Long> producers = new HashSet<>();
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
       long pid = (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID);
       if (pid != 0 && pid != PRODUCER_REGISTERING) producers.add(pid);

@@ -1,8 +1,8 @@
 package dev.mmapkit.bench.ipc;
 
+import dev.mmapkit.bench.Median;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -50,8 +50,8 @@ public final class IpcInterleaved {
     }
     System.out.printf(
         "%s %d B, %d rounds, %s vs %s: median ratio %.3f (higher = better for us), ratios %s%n",
-        kind, size, rounds, ours, theirs, median(ratios), ratios);
-    if (!tailRatios.isEmpty()) System.out.printf("p99: median ratio %.3f%n", median(tailRatios));
+        kind, size, rounds, ours, theirs, Median.of(ratios), ratios);
+    if (!tailRatios.isEmpty()) System.out.printf("p99: median ratio %.3f%n", Median.of(tailRatios));
   }
 
   /** p50 and p99 of {@link #ROUND_TRIPS} timed round trips after a warm-up, in ns. */
@@ -86,13 +86,7 @@ public final class IpcInterleaved {
         } while ((now = System.nanoTime()) - start < SLICE_NANOS);
         rates.add(count * 1e3 / (now - start));
       }
-      return median(rates);
+      return Median.of(rates);
     }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
   }
 }

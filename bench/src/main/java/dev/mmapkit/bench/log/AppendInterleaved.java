@@ -1,8 +1,8 @@
 package dev.mmapkit.bench.log;
 
+import dev.mmapkit.bench.Median;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,11 +60,11 @@ public final class AppendInterleaved {
       }
     }
     if (steps) path.tearDown();
-    double anchor = median(rates.get("fileChannel"));
+    double anchor = Median.of(rates.get("fileChannel"));
     System.out.printf(
         Locale.ROOT, "%d B payloads, %d rounds of %d appends each%n", size, rounds, n);
     for (var e : rates.entrySet()) {
-      double m = median(e.getValue());
+      double m = Median.of(e.getValue());
       System.out.printf(
           Locale.ROOT,
           "%-22s median %7.2f M/s %6.2f GB/s  %5.2fx anchor   rounds %s%n",
@@ -77,7 +77,7 @@ public final class AppendInterleaved {
     System.out.printf(
         Locale.ROOT,
         "appendLog / fileChannel, median of per-round ratios: %.2f (rounds %s)%n",
-        median(ratios),
+        Median.of(ratios),
         ratios.stream().map(d -> String.format(Locale.ROOT, "%.2f", d)).toList());
   }
 
@@ -100,11 +100,5 @@ public final class AppendInterleaved {
     } finally {
       bench.tearDown();
     }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
   }
 }
