@@ -33,7 +33,11 @@ final class Peer implements AutoCloseable {
     process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
+    // A JVM agent (a profiler, say) may print before the peer does.
+    String line;
+    do {
+      line = out.readLine();
+    } while (line != null && !line.equals("ready"));
     if (!"ready".equals(line)) {
       process.destroyForcibly();
       throw new IOException("peer did not start: " + line);
