@@ -1,5 +1,6 @@
 package dev.mmapkit;
 
+import dev.mmapkit.internal.RawMemory;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +25,10 @@ public final class NoNativeAccessChild {
       file.putLong((1 << 20) - 8, 7);
       System.out.println("value=" + file.getLong(8) + "," + file.getLong((1 << 20) - 8));
       System.out.println("size=" + file.size());
+      RawMemory raw = new RawMemory(file.chunk(0));
+      raw.setLongRelease(16, 5);
+      System.out.println(
+          "raw=" + RawMemory.isRaw() + "," + raw.getLong(16) + "," + file.getLong(16));
     }
   }
 }

@@ -28,6 +28,8 @@ class NoNativeAccessTest {
     assertTrue(out.contains("evict=false"), r.toString());
     assertTrue(out.contains("value=42,7"), r.toString());
     assertTrue(out.contains("size=1048576"), r.toString());
+    // Raw access falls back to the segment's checked accesses.
+    assertTrue(out.contains("raw=false,5,5"), r.toString());
     assertEquals(1 << 20, Files.size(path));
     assertEquals(1, count(r.stderr(), "--enable-native-access=ALL-UNNAMED"), r.stderr());
     // we never call a restricted method without access, so the JDK prints no warning of its own

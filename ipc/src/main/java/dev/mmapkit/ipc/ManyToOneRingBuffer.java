@@ -3,7 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
-import java.lang.foreign.MemorySegment;
+import dev.mmapkit.internal.RawMemory;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
@@ -28,22 +28,22 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     // before it (and the header's release store after it): the claim's only atomic instruction.
     // The rare paths (a shared slot's atomic adds, padding, a full ring, a lost race) are methods
     // of their own, so that this one stays small enough for the JIT to inline into write().
-    MemorySegment meta = this.meta;
+    RawMemory memory = this.memory;
     long claims = slot.claimsOffset;
     long counted = slot.claims;
     boolean own = slot.owner != null;
     if (own) {
-      LONG.setRelease(meta, claims, counted + 1);
+      memory.setLongRelease(claims, counted + 1);
     } else {
       addToSharedSlot(slot, 1L);
     }
     int required = align(recordLength);
-    long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
-    long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
+    long tail = memory.getLongVolatile(TAIL_POSITION_OFFSET);
+    long head = memory.getLongVolatile(HEAD_CACHE_POSITION_OFFSET);
     long tailIndex = tail & mask;
     if (required > capacity - tailIndex
         || required > capacity - (tail - head)
-        || !LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + required)) {
+        || !memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
       tailIndex = claimSlowly(required);
       if (tailIndex == BACK_PRESSURED) {
         uncountInFlight(slot, own, counted);
@@ -51,11 +51,11 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       }
     }
     // Type and negated length in one store.
-    LONG.setRelease(data, tailIndex, header(-recordLength, typeAndSlot));
+    memory.setLongRelease(DATA_OFFSET + tailIndex, header(-recordLength, typeAndSlot));
     // Out of flight (after the header) and one more record written, in one store or atomic add.
     if (own) {
       slot.claims = counted + ONE_RECORD_WRITTEN;
-      LONG.setRelease(meta, claims, counted + ONE_RECORD_WRITTEN);
+      memory.setLongRelease(claims, counted + ONE_RECORD_WRITTEN);
     } else {
       addToSharedSlot(slot, ONE_RECORD_WRITTEN - 1);
     }
@@ -72,31 +72,31 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
    * @return the index claimed, or {@link #BACK_PRESSURED}
    */
   private long claimSlowly(int required) {
-    long head = (long) LONG.getVolatile(meta, HEAD_CACHE_POSITION_OFFSET);
+    long head = memory.getLongVolatile(HEAD_CACHE_POSITION_OFFSET);
     long tail;
     long tailIndex;
     long padding;
     do {
-      tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
+      tail = memory.getLongVolatile(TAIL_POSITION_OFFSET);
       tailIndex = tail & mask;
       long toEnd = capacity - tailIndex;
       padding = required > toEnd ? toEnd : 0;
       long needed = required + padding;
       if (needed > capacity - (tail - head)) {
-        head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
+        head = memory.getLongVolatile(HEAD_POSITION_OFFSET);
         if (needed > capacity - (tail - head)) return BACK_PRESSURED;
-        LONG.setRelease(meta, HEAD_CACHE_POSITION_OFFSET, head);
+        memory.setLongRelease(HEAD_CACHE_POSITION_OFFSET, head);
       }
-    } while (!LONG.compareAndSet(meta, TAIL_POSITION_OFFSET, tail, tail + required + padding));
+    } while (!memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required + padding));
     if (padding == 0) return tailIndex;
-    LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
+    memory.setLongRelease(DATA_OFFSET + tailIndex, header((int) padding, PADDING_TYPE));
     return 0;
   }
 
   /** Takes back the claim in flight of a claim that found the ring full. */
   private void uncountInFlight(ProducerSlot slot, boolean own, long counted) {
     if (own) {
-      LONG.setRelease(meta, slot.claimsOffset, counted);
+      memory.setLongRelease(slot.claimsOffset, counted);
     } else {
       addToSharedSlot(slot, -1L);
     }

@@ -6,11 +6,14 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
+import dev.mmapkit.internal.RawMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -42,8 +45,15 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   final MappedFile file;
   private final Path path;
+  private static final Cleaner UNMAPPER = Cleaner.create();
+
   final MemorySegment meta;
   final MemorySegment data;
+  // The hot paths' view of meta (offsets from the file's start; records at DATA_OFFSET + index),
+  // without a segment's per-access checks: which is why the file is unmapped only once this ring
+  // is unreachable, when no thread can be inside one of its methods.
+  final RawMemory memory;
+  private volatile boolean closed;
   final long capacity;
   final long mask;
   final boolean manyToOne;
@@ -77,11 +87,24 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     this.manyToOne = manyToOne;
     this.meta = file.chunk(0);
     this.data = meta.asSlice(DATA_OFFSET, capacity);
+    this.memory = new RawMemory(meta);
     this.capacity = capacity;
     this.mask = capacity - 1;
     this.maxMessageLength = RingBufferDescriptor.maxMessageLength(capacity);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
     this.nativeAccess = NativeAccess.get();
+    UNMAPPER.register(this, unmapping(file));
+  }
+
+  /** Closes {@code file}: the cleaning action of a ring, which must not refer to the ring. */
+  private static Runnable unmapping(MappedFile file) {
+    return () -> {
+      try {
+        file.close();
+      } catch (IOException | RuntimeException e) {
+        // Unreachable ring, nobody to tell: the mapping goes when the process ends.
+      }
+    };
   }
 
   /**
@@ -119,8 +142,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     int length = checkedLength(src.byteSize());
     long index = tryClaim(type, length);
     if (index < 0) return false;
-    MemorySegment.copy(src, 0, data, index, length);
+    memory.copyFrom(src, 0, DATA_OFFSET + index, length);
     publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
+    Reference.reachabilityFence(this);
     return true;
   }
 
@@ -128,8 +152,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final boolean write(int type, byte[] src) {
     long index = tryClaim(type, src.length);
     if (index < 0) return false;
-    MemorySegment.copy(src, 0, data, ValueLayout.JAVA_BYTE, index, src.length);
+    memory.copyFrom(src, DATA_OFFSET + index);
     publish(index - HEADER_LENGTH, src.length + HEADER_LENGTH);
+    Reference.reachabilityFence(this);
     return true;
   }
 
@@ -151,6 +176,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final long tryClaim(int type, int length) {
+    checkOpen();
     if (type < 0 || type > MAX_TYPE) {
       throw new IllegalArgumentException(
           "message type must be in [0, " + MAX_TYPE + "], was " + type);
@@ -163,6 +189,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
       return BACK_PRESSURED;
     }
+    Reference.reachabilityFence(this);
     return recordIndex + HEADER_LENGTH;
   }
 
@@ -186,12 +213,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final void commit(long index) {
     long recordIndex = claimedRecord(index);
-    publish(recordIndex, -(int) INT.get(data, recordIndex + LENGTH_OFFSET));
+    publish(recordIndex, -memory.getInt(DATA_OFFSET + recordIndex + LENGTH_OFFSET));
+    Reference.reachabilityFence(this);
   }
 
   // The type field keeps the producer slot bits; readers mask them off.
   private void publish(long recordIndex, int recordLength) {
-    INT.setRelease(data, recordIndex + LENGTH_OFFSET, recordLength);
+    memory.setIntRelease(DATA_OFFSET + recordIndex + LENGTH_OFFSET, recordLength);
     wakeConsumerIfWaiting();
   }
 
@@ -211,7 +239,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     if (recordIndex < 0
         || recordIndex >= capacity
         || (recordIndex & (ALIGNMENT - 1)) != 0
-        || (int) INT.get(data, recordIndex + LENGTH_OFFSET) >= 0) {
+        || memory.getInt(DATA_OFFSET + recordIndex + LENGTH_OFFSET) >= 0) {
       throw new IllegalStateException("no open claim at index " + index);
     }
     return recordIndex;
@@ -221,7 +249,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // One load when nobody sleeps. Once consumers may sleep, the tail was advanced with a
     // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
     // its last look at the tail: so either we see the waiter or it sees our tail.
-    if ((long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0) {
+    if (memory.getLongVolatile(WAITERS_OFFSET) != 0) {
       INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
       LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
       nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
@@ -280,8 +308,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     Objects.requireNonNull(handler, "handler");
     beforeRead();
     // A local: the acquire loads would otherwise make each iteration load the field again.
-    MemorySegment data = this.data;
-    long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
+    RawMemory memory = this.memory;
+    long head = memory.getLongOpaque(HEAD_POSITION_OFFSET);
     long headIndex = head & mask;
     long contiguous = capacity - headIndex;
     long bytesRead = 0;
@@ -289,14 +317,14 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     try {
       while (bytesRead < contiguous && count < limit) {
         long recordIndex = headIndex + bytesRead;
-        int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
+        int length = memory.getIntAcquire(DATA_OFFSET + recordIndex + LENGTH_OFFSET);
         if (length <= 0) {
           if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
         checkLength(length, contiguous - bytesRead, head + bytesRead);
         bytesRead += align(length);
-        int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
+        int type = memory.getInt(DATA_OFFSET + recordIndex + TYPE_OFFSET);
         if (type == PADDING_TYPE) continue;
         count++;
         handler.onMessage(
@@ -304,6 +332,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       }
     } finally {
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, count);
+      Reference.reachabilityFence(this);
     }
     return count;
   }
@@ -332,7 +361,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final int controlledRead(ControlledMessageHandler handler, int limit) {
     Objects.requireNonNull(handler, "handler");
     beforeRead();
-    long head = (long) LONG.getOpaque(meta, HEAD_POSITION_OFFSET);
+    long head = memory.getLongOpaque(HEAD_POSITION_OFFSET);
     long headIndex = head & mask;
     long contiguous = capacity - headIndex;
     long bytesRead = 0;
@@ -341,13 +370,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     try {
       while (bytesRead < contiguous && count < limit) {
         long recordIndex = headIndex + bytesRead;
-        int length = (int) INT.getAcquire(data, recordIndex + LENGTH_OFFSET);
+        int length = memory.getIntAcquire(DATA_OFFSET + recordIndex + LENGTH_OFFSET);
         if (length <= 0) {
           if (bytesRead == 0) onNothingReady(head, length);
           break;
         }
         checkLength(length, contiguous - bytesRead, head + bytesRead);
-        int type = data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET);
+        int type = memory.getInt(DATA_OFFSET + recordIndex + TYPE_OFFSET);
         if (type == PADDING_TYPE) {
           bytesRead += align(length);
           continue;
@@ -371,11 +400,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       }
     } finally {
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, countSinceCommit);
+      Reference.reachabilityFence(this);
     }
     return count;
   }
 
   private void beforeRead() {
+    checkOpen();
     if (!consumerRegistered) registerConsumer();
     // A clock read per read() would slow the empty poll that latency depends on.
     if (++readsSinceHeartbeat >= HEARTBEAT_EVERY_READS) heartbeat();
@@ -402,10 +433,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // Zero before publishing the head: many-to-one producers rely on "length 0 = not written yet",
     // and the recovery of a claim without a header on zeroed space after it. A one-to-one producer
     // writes its header before it moves the tail and zeroes the next header itself.
-    if (manyToOne) data.asSlice(headIndex, bytes).fill((byte) 0);
-    LONG.setRelease(
-        meta, RECORDS_READ_OFFSET, (long) LONG.getOpaque(meta, RECORDS_READ_OFFSET) + records);
-    LONG.setRelease(meta, HEAD_POSITION_OFFSET, head + bytes);
+    if (manyToOne) memory.zero(DATA_OFFSET + headIndex, bytes);
+    memory.setLongRelease(RECORDS_READ_OFFSET, memory.getLongOpaque(RECORDS_READ_OFFSET) + records);
+    memory.setLongRelease(HEAD_POSITION_OFFSET, head + bytes);
   }
 
   private void onNothingReady(long head, int length) {
@@ -718,8 +748,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * through this object must never find its slot handed to someone else.
    */
   @Override
-  public final void close() throws IOException {
-    file.close();
+  public final void close() {
+    closed = true;
+  }
+
+  private void checkOpen() {
+    if (closed) throw new IllegalStateException("ring " + path + " is closed");
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
@@ -31,7 +30,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     // so that the JIT inlines this into write(); anything else is claimSlowly.
     int required = align(recordLength);
     // The tail and the records written share a line that only this producer writes.
-    long tail = (long) LONG.get(meta, TAIL_POSITION_OFFSET);
+    long tail = memory.getLong(TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
     if (required > capacity - tailIndex
         || required + HEADER_LENGTH > capacity - (tail - headCache)) {
@@ -39,10 +38,10 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     }
     // One plain store of type and negated length: the tail store below orders it, and a negative
     // length means "not ready".
-    data.set(ValueLayout.JAVA_LONG, tailIndex, header(-recordLength, typeAndSlot));
+    memory.setLong(DATA_OFFSET + tailIndex, header(-recordLength, typeAndSlot));
     // The consumer does not zero what it reads: a stale record from the last lap must never look
     // like the next one, so the producer zeroes the next header before it publishes this record.
-    data.set(ValueLayout.JAVA_LONG, (tailIndex + required) & mask, 0L);
+    memory.setLong(DATA_OFFSET + ((tailIndex + required) & mask), 0L);
     advanceTail(tail + required);
     return tailIndex;
   }
@@ -50,53 +49,53 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   /** {@link #claim} in general: after reading the head again, and with padding at the end. */
   private long claimSlowly(int typeAndSlot, int recordLength) {
     int required = align(recordLength);
-    long tail = (long) LONG.get(meta, TAIL_POSITION_OFFSET);
+    long tail = memory.getLong(TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
     long toEnd = capacity - tailIndex;
     long padding = required > toEnd ? toEnd : 0;
     long needed = required + padding;
     // HEADER_LENGTH more: the header after the record is zeroed, and must not be unread data.
     if (needed + HEADER_LENGTH > capacity - (tail - headCache)) {
-      headCache = (long) LONG.getAcquire(meta, HEAD_POSITION_OFFSET);
+      headCache = memory.getLongAcquire(HEAD_POSITION_OFFSET);
       if (needed + HEADER_LENGTH > capacity - (tail - headCache)) return BACK_PRESSURED;
     }
     long recordIndex = padding != 0 ? 0 : tailIndex;
     // It goes before the padding, so a consumer that skips the padding finds it.
-    data.set(ValueLayout.JAVA_LONG, recordIndex, header(-recordLength, typeAndSlot));
+    memory.setLong(DATA_OFFSET + recordIndex, header(-recordLength, typeAndSlot));
     // Padding is claimed (negative, with this producer's slot) until the tail has moved: a producer
     // that dies before its tail store must not leave a padding the consumer would read past the
     // tail. After the store, a dead producer's padding claim is padded by the consumer's recovery.
     if (padding != 0) {
-      data.set(
-          ValueLayout.JAVA_LONG,
-          tailIndex,
+      memory.setLong(
+          DATA_OFFSET + tailIndex,
           header(-(int) padding, (typeAndSlot & ~MAX_TYPE) | MAX_TYPE | PADDING_CLAIM_FLAG));
     }
-    data.set(ValueLayout.JAVA_LONG, (recordIndex + required) & mask, 0L);
+    memory.setLong(DATA_OFFSET + ((recordIndex + required) & mask), 0L);
     advanceTail(tail + needed);
-    if (padding != 0) LONG.setRelease(data, tailIndex, header((int) padding, PADDING_TYPE));
+    if (padding != 0)
+      memory.setLongRelease(DATA_OFFSET + tailIndex, header((int) padding, PADDING_TYPE));
     return recordIndex;
   }
 
   /** Counts the record claimed and publishes the tail that covers it. */
   private void advanceTail(long newTail) {
-    LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) + 1);
-    if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) == 0) {
-      LONG.setRelease(meta, TAIL_POSITION_OFFSET, newTail);
+    memory.setLong(RECORDS_WRITTEN_OFFSET, memory.getLong(RECORDS_WRITTEN_OFFSET) + 1);
+    if (memory.getIntOpaque(SLEEP_ENABLED_OFFSET) == 0) {
+      memory.setLongRelease(TAIL_POSITION_OFFSET, newTail);
       // A producer preempted between the check and the store may find sleeping enabled now; then
       // the waiter word must not be read before the tail is visible. The grace period only has to
       // cover the store buffer draining, not a preemption.
-      if ((int) INT.getOpaque(meta, SLEEP_ENABLED_OFFSET) != 0) VarHandle.fullFence();
+      if (memory.getIntOpaque(SLEEP_ENABLED_OFFSET) != 0) VarHandle.fullFence();
     } else {
       // Volatile once consumers may sleep: the waiter word must not be read before this store.
       // A full fence here waits for every earlier store to drain, ~150 ns in a ping-pong, so
       // rings whose consumer never sleeps do not pay it.
-      LONG.setVolatile(meta, TAIL_POSITION_OFFSET, newTail);
+      memory.setLongVolatile(TAIL_POSITION_OFFSET, newTail);
     }
   }
 
   @Override
   void uncountRecord() {
-    LONG.set(meta, RECORDS_WRITTEN_OFFSET, (long) LONG.get(meta, RECORDS_WRITTEN_OFFSET) - 1);
+    memory.setLong(RECORDS_WRITTEN_OFFSET, memory.getLong(RECORDS_WRITTEN_OFFSET) - 1);
   }
 }

@@ -109,7 +109,13 @@ public interface RingBuffer extends AutoCloseable, MessageSource {
   /** A snapshot of the positions and counters in the file. */
   RingBufferStats stats();
 
-  /** Unmaps the file; the ring (and its messages) stay for other processes. */
+  /**
+   * Closes this ring object: later writes, claims and reads throw {@link IllegalStateException}.
+   * The ring (and its messages) stay for other processes. The file is unmapped once this object is
+   * unreachable, not at once: the hot paths reach the mapping without a segment's per-access checks
+   * (see {@code docs/ipc.md}, "Closing"), so a thread still holding the ring must never find it
+   * unmapped. Idempotent.
+   */
   @Override
   void close() throws IOException;
 }

@@ -59,6 +59,51 @@ class RingBufferTest {
 
   @ParameterizedTest(name = "manyToOne={0}")
   @ValueSource(booleans = {false, true})
+  void aClosedRingRefusesEveryCallAndIsUnmappedOnceUnreachable(boolean manyToOne) throws Exception {
+    java.nio.file.Path path = rings.path("closed").toAbsolutePath();
+    java.lang.ref.WeakReference<RingBuffer> closed = writeOneAndClose(path, manyToOne);
+    // The hot paths skip the segments' checks, so the mapping must outlive every thread that can
+    // still reach the ring: it goes when the ring is collected, not at close().
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (mapped(path) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertNull(closed.get());
+    assertFalse(mapped(path), "still mapped after the ring was collected");
+    try (RingBuffer again = RingBuffers.open(path)) {
+      assertEquals(1, again.read((t, b, o, l) -> {}, 10));
+    }
+  }
+
+  /** A ring that wrote one message and was closed, which nothing but the reference holds. */
+  private static java.lang.ref.WeakReference<RingBuffer> writeOneAndClose(
+      java.nio.file.Path path, boolean manyToOne) throws Exception {
+    RingBuffer ring =
+        manyToOne
+            ? RingBuffers.createManyToOne(path, 4096)
+            : RingBuffers.createOneToOne(path, 4096);
+    assertTrue(ring.write(1, new byte[8]));
+    ring.close();
+    ring.close(); // idempotent
+    assertThrows(IllegalStateException.class, () -> ring.write(1, new byte[8]));
+    assertThrows(IllegalStateException.class, () -> ring.tryClaim(1, 8));
+    assertThrows(IllegalStateException.class, () -> ring.read((t, b, o, l) -> {}, 1));
+    assertThrows(IllegalStateException.class, () -> ring.controlledRead((t, b, o, l) -> null, 1));
+    assertTrue(mapped(path));
+    return new java.lang.ref.WeakReference<>(ring);
+  }
+
+  /** Whether this process maps the file, by inode: it was made under a temporary name. */
+  private static boolean mapped(java.nio.file.Path path) throws java.io.IOException {
+    String inode = java.nio.file.Files.getAttribute(path, "unix:ino").toString();
+    return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+        .map(line -> line.split("\\s+"))
+        .anyMatch(fields -> fields.length > 5 && fields[4].equals(inode));
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
   void everyRecordSizeSurvivesManyWrapArounds(boolean manyToOne) throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
       int maxLength = ring.maxMessageLength();
