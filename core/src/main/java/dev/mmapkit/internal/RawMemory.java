@@ -18,6 +18,9 @@ import java.lang.invoke.VarHandle;
  * mapped for as long as any thread may still call these methods (a ring buffer unmaps only when it
  * has become unreachable). Without native access ({@link MemorySegment#reinterpret(long)} is
  * restricted) every method falls back to the segment's own checked access.
+ *
+ * <p>The word methods are named after the {@link VarHandle} access modes they use; offsets are from
+ * the start of the segment.
  */
 public final class RawMemory {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

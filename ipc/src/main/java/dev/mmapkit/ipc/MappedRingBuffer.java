@@ -752,6 +752,15 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     closed = true;
   }
 
+  /**
+   * Closes and unmaps at once, for a ring object that no other thread can reach (the read-only
+   * rings of {@link RingBuffers#readStats}); the cleaner's later close is a no-op.
+   */
+  final void unmapNow() throws IOException {
+    closed = true;
+    file.close();
+  }
+
   private void checkOpen() {
     if (closed) throw new IllegalStateException("ring " + path + " is closed");
   }

@@ -61,8 +61,12 @@ public final class RingBuffers {
    * @throws FileFormatException as {@link #open}
    */
   public static RingBufferStats readStats(Path path) throws IOException {
-    try (MappedRingBuffer ring = open(path, 0, false)) {
+    // Read-only (a raw write would fault) and never handed out, so it can be unmapped at once.
+    MappedRingBuffer ring = open(path, 0, false);
+    try {
       return ring.stats();
+    } finally {
+      ring.unmapNow();
     }
   }
 
