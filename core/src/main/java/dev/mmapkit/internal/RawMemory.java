@@ -48,11 +48,6 @@ public final class RawMemory {
     return EVERYTHING != null;
   }
 
-  /** The checked segment this gives raw access to. */
-  public MemorySegment segment() {
-    return segment;
-  }
-
   private MemorySegment memory() {
     return EVERYTHING != null ? EVERYTHING : segment;
   }

@@ -33,6 +33,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
+  private static final Cleaner UNMAPPER = Cleaner.create();
+
   private static final long UNAWAITED_PARK_NANOS = 50_000;
   private static final int HEARTBEAT_EVERY_READS = 256;
 
@@ -45,8 +47,6 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   final MappedFile file;
   private final Path path;
-  private static final Cleaner UNMAPPER = Cleaner.create();
-
   final MemorySegment meta;
   final MemorySegment data;
   // The hot paths' view of meta (offsets from the file's start; records at DATA_OFFSET + index),
