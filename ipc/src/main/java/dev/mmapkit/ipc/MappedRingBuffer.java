@@ -546,17 +546,11 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   /**
    * Whether the process in {@code slot} may be alive. A free slot (pid 0) was freed because its
-   * owner died, so a claim attributed to it is dead. A slot being registered counts as alive.
+   * owner died, so a claim attributed to it is dead. A slot changing hands counts as alive while
+   * the process moving it runs.
    */
   private boolean producerAlive(int slot) {
-    long offset = slotOffset(slot);
-    long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-    if (pid == PRODUCER_REGISTERING) return true;
-    if (pid == 0) return false;
-    long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
-    // Changing hands between the two loads: not known dead.
-    if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
-    return Processes.isAlive(pid, start);
+    return ProducerSlots.ownerAlive(meta, slotOffset(slot));
   }
 
   /** Whether some producer has a claim in flight, and only dead ones have. */
@@ -643,11 +637,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Frees the slots of dead producers, at most once per claim timeout; called when the consumer is
-   * about to sleep and when it considers recovering a claim. A dead producer's slot that still
-   * counts a claim in flight is kept until the ring is seen empty: the count is what lets {@link
-   * #unblock} pad that claim. A freed slot still names its dead owner in claims with a header, as
-   * pid 0 means dead to {@link #producerAlive}.
+   * Frees the slots of dead producers, and those a process died moving to or from a producer, at
+   * most once per claim timeout; called when the consumer is about to sleep and when it considers
+   * recovering a claim. A dead producer's slot that still counts a claim in flight is kept until
+   * the ring is seen empty: the count is what lets {@link #unblock} pad that claim. A freed slot
+   * still names its dead owner in claims with a header, as pid 0 means dead to {@link
+   * #producerAlive}.
    */
   private void freeDeadProducerSlots() {
     long now = System.nanoTime();
@@ -656,15 +651,15 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
       long offset = slotOffset(slot);
       long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-      if (pid == 0 || pid == PRODUCER_REGISTERING || producerAlive(slot)) continue;
+      if (pid == 0 || producerAlive(slot)) continue;
       // Emptiness looked at after the death: a dead process makes no new claims.
       if (((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) & CLAIMS_IN_FLIGHT_MASK) != 0
           && (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET)
               != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
         continue;
       }
-      // Through PRODUCER_REGISTERING, so no one sees pid 0 (dead) with a stale start time.
-      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, PRODUCER_REGISTERING)) {
+      // Through a value in flux, so no one sees pid 0 (dead) with a stale start time.
+      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
         ProducerSlots.retireClaims(meta, offset);
         LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
         LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
@@ -717,7 +712,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     Set<Long> producers = new HashSet<>();
     for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
       long pid = (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID);
-      if (pid != 0 && pid != PRODUCER_REGISTERING) producers.add(pid);
+      if (pid > 0) producers.add(pid);
     }
     return new RingBufferStats(
         capacity,

@@ -141,9 +141,9 @@ final class ProducerSlots {
   /**
    * Takes a free slot for this process, owned by {@code thread} ({@link
    * RingBufferDescriptor#PROCESS_SLOT} for the whole process), and returns its index; 0 if there is
-   * none, or if a thread asks and too few are free. A slot changes hands through {@link
-   * RingBufferDescriptor#PRODUCER_REGISTERING}, so nobody sees the new pid with the old start time
-   * (which would make a live producer look dead).
+   * none, or if a thread asks and too few are free. A slot changes hands through {@link #inFlux()},
+   * so nobody sees the new pid with the old start time (which would make a live producer look
+   * dead).
    */
   private static int takeFreeSlot(MemorySegment meta, long thread) {
     int free = 0;
@@ -154,7 +154,7 @@ final class ProducerSlots {
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);
       if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, inFlux())) {
         takeSlot(meta, offset, thread);
         return i;
       }
@@ -170,16 +170,36 @@ final class ProducerSlots {
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);
       long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-      long ownerStart = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
       if (owner != 0
-          && owner != PRODUCER_REGISTERING
-          && !Processes.isAlive(owner, ownerStart)
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, PRODUCER_REGISTERING)) {
+          && !ownerAlive(meta, offset)
+          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, inFlux())) {
         takeSlot(meta, offset, PROCESS_SLOT);
         return i;
       }
     }
     return 0;
+  }
+
+  /**
+   * The pid word of a slot this process is moving: minus its identity, so that the slot counts as
+   * alive while this process runs and can be freed if it dies before the move is done.
+   */
+  static long inFlux() {
+    return -ProcessIdentity.current();
+  }
+
+  /**
+   * Whether the producer in the slot at {@code offset} may still be running: a free slot's is not;
+   * a slot in flux is alive while the process moving it is.
+   */
+  static boolean ownerAlive(MemorySegment meta, long offset) {
+    long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+    if (pid < 0) return ProcessIdentity.alive(-pid);
+    if (pid == 0) return false;
+    long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
+    // Changing hands between the two loads: not known dead.
+    if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
+    return Processes.isAlive(pid, start);
   }
 
   private static void takeSlot(MemorySegment meta, long offset, long thread) {

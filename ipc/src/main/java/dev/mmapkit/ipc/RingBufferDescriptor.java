@@ -43,7 +43,8 @@ import dev.mmapkit.internal.FileHeader;
  *       counted as written (many-to-one; a one-to-one producer uncounts its own)</td></tr>
  *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>{@value #PRODUCER_SLOT_SIZE} × {@value
  *       #PRODUCER_SLOTS}</td><td>producer table, one slot per line: per slot, process id (8, at
- *       {@value #PRODUCER_PID}; {@value #PRODUCER_REGISTERING} while a process registers), start
+ *       {@value #PRODUCER_PID}; while the slot changes hands, minus the identity, pid × 2^41 + start
+ *       time, of the process moving it, which holds the slot alive only while it runs), start
  *       time (8, at {@value #PRODUCER_START_TIME}), claims (8, at {@value #PRODUCER_CLAIMS}) and
  *       owning thread (8, at {@value #PRODUCER_THREAD}). Claims: in bits 0–{@value
  *       #CLAIMS_IN_FLIGHT_BITS}−1 the claims in flight of a many-to-one producer (claims whose tail
@@ -67,13 +68,16 @@ import dev.mmapkit.internal.FileHeader;
  * the producer writes its claimed header before it moves the tail and zeroes the header after its
  * record, and the consumer zeroes nothing.
  *
- * <p>Version 3 (this one): producer slots are a cache line each and may belong to one thread, whose
- * claims then cost no atomic add; aborted claims are counted ring-wide. Version 2 files are
- * refused: a version 2 producer would count claims in flight where a version 3 consumer does not
- * look. Version 2: the one-to-one producer writes before moving the tail and the consumer no longer
- * zeroes; the producer slots hold a claims word; the waiter word is the sleeping consumer's
- * identity. Version 1 files are refused: a version 1 producer with this consumer would deliver
- * stale records again.
+ * <p>Version 4 (this one): a producer slot changing hands names the process moving it (minus its
+ * identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a slot was
+ * lost for good). Version 3 files are refused: a version 3 process would take the new value for a
+ * dead owner's pid and free the slot under the process moving it. Version 3: producer slots are a
+ * cache line each and may belong to one thread, whose claims then cost no atomic add; aborted
+ * claims are counted ring-wide. Version 2 files are refused: a version 2 producer would count
+ * claims in flight where a version 3 consumer does not look. Version 2: the one-to-one producer
+ * writes before moving the tail and the consumer no longer zeroes; the producer slots hold a claims
+ * word; the waiter word is the sleeping consumer's identity. Version 1 files are refused: a version
+ * 1 producer with this consumer would deliver stale records again.
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -82,7 +86,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -145,12 +149,6 @@ public final class RingBufferDescriptor {
 
   /** What one written record adds to a slot's claims word. */
   public static final long ONE_RECORD_WRITTEN = 1L << CLAIMS_IN_FLIGHT_BITS;
-
-  /**
-   * The process id a slot holds while a process registers in it: the start time is being written,
-   * and the slot counts as alive.
-   */
-  public static final long PRODUCER_REGISTERING = -1;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;

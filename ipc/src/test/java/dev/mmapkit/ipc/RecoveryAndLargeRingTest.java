@@ -151,18 +151,37 @@ class RecoveryAndLargeRingTest {
   }
 
   @Test
-  void slotBeingRegisteredCountsAsAlive() throws Exception {
+  void aSlotChangingHandsCountsAsAliveWhileTheProcessMovingItRuns() throws Exception {
     try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("ring"), 4096)) {
       ring.claimTimeout(Duration.ofMillis(20));
       long index = ring.tryClaim(8, 30);
       long record = index - HEADER_LENGTH;
-      // As if slot 9 had claimed and were now being taken over by a registering process.
+      // As if slot 9 had claimed and were now being taken over by this (live) process.
       ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
-      registerProducer(ring, 9, PRODUCER_REGISTERING, 0, 0);
+      registerProducer(ring, 9, ProducerSlots.inFlux(), 0, 0);
       assertEquals(List.of(), readFor(ring, 150));
       assertEquals(0, ring.stats().unblocks());
+      assertEquals(ProducerSlots.inFlux(), slotField(ring, 9, PRODUCER_PID), "not freed");
       ring.commit(index);
       assertEquals(List.of(8), readFor(ring, 50));
+    }
+  }
+
+  @Test
+  void aSlotLeftChangingHandsByADeadProcessIsFreedAndItsClaimPadded() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      long index = ring.tryClaim(8, 30);
+      long record = index - HEADER_LENGTH;
+      // Slot 9 made the claim; then a process that was taking the slot over died mid-way.
+      ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      long deadMover = ProcessIdentity.of(Processes.currentPid(), Processes.currentStartTime() + 7);
+      registerProducer(ring, 9, -deadMover, 0, 0);
+      assertTrue(ring.write(3, new byte[1]));
+      assertEquals(List.of(3), readFor(ring, 200));
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, slotField(ring, 9, PRODUCER_PID), "the consumer freed the slot");
+      assertEquals(0, slotField(ring, 9, PRODUCER_START_TIME));
     }
   }
 

@@ -37,7 +37,7 @@ class RecoveryRaceTest {
     long offset = MappedRingBuffer.slotOffset(1);
     MemorySegment meta = TestRings.meta(ring);
     if (MappedRingBuffer.LONG.compareAndSet(
-        meta, offset + PRODUCER_PID, 0L, PRODUCER_REGISTERING)) {
+        meta, offset + PRODUCER_PID, 0L, ProducerSlots.inFlux())) {
       meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, 1L);
       meta.set(
           ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, Processes.currentStartTime() + 1);

@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(3, VERSION);
+    assertEquals(4, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -36,7 +36,6 @@ class RingBufferDescriptorTest {
     assertEquals(0, PROCESS_SLOT);
     assertEquals(4104, RECORDS_WRITTEN_OFFSET);
     assertEquals(20, CLAIMS_IN_FLIGHT_BITS);
-    assertEquals(-1, PRODUCER_REGISTERING);
     assertEquals(16384, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);

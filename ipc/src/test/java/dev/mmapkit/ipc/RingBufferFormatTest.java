@@ -65,18 +65,19 @@ class RingBufferFormatTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 4, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 4; this mmapkit reads version 3"));
+    edit(s -> FileHeader.createdNow("RING", 5, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 5; this mmapkit reads version 4"));
   }
 
   /**
    * Version 1 consumers zeroed what they read and one-to-one producers relied on it: a version 1
    * producer with a newer consumer would deliver stale records again. Version 2 producers count
-   * every claim in flight with atomic adds in 24-byte slots: a version 3 consumer would read their
-   * counts at the wrong offsets.
+   * every claim in flight with atomic adds in 24-byte slots: a newer consumer would read their
+   * counts at the wrong offsets. Version 3 processes mark a slot changing hands with -1 and would
+   * take a version 4 process's mark (minus its identity) for a dead owner's pid.
    */
   @ParameterizedTest(name = "version {0}")
-  @ValueSource(ints = {1, 2})
+  @ValueSource(ints = {1, 2, 3})
   void anOlderRingIsRefused(int version) throws Exception {
     createRing();
     edit(
@@ -85,7 +86,7 @@ class RingBufferFormatTest {
                 .writeTo(s));
     String message = openFails();
     assertTrue(
-        message.contains("format version " + version + "; this mmapkit reads version 3"), message);
+        message.contains("format version " + version + "; this mmapkit reads version 4"), message);
   }
 
   @Test
