@@ -22,6 +22,9 @@ final class Peer implements AutoCloseable {
     this.directory = directory;
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Passed on from this JVM: IpcPaired's peers park when their link is paused (see PeerIdle).
+    String idle = System.getProperty(PeerIdle.PROPERTY);
+    if (idle != null) command.add("-D" + PeerIdle.PROPERTY + "=" + idle);
     command.add("--enable-native-access=ALL-UNNAMED");
     // Agrona reaches into jdk.internal.misc; mmapkit does not need this.
     command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");

@@ -64,19 +64,15 @@ public final class PeerMain {
     if (back == null) {
       handler = (type, buffer, offset, length) -> {};
     } else {
-      MemorySegment backBuffer = back.buffer();
       handler =
           (type, buffer, offset, length) -> {
-            long index;
-            while ((index = back.tryClaim(type, length)) < 0) Thread.onSpinWait();
-            MemorySegment.copy(buffer, offset, backBuffer, index, length);
-            back.commit(index);
+            MemorySegment message = buffer.asSlice(offset, length);
+            while (!back.write(type, message)) Thread.onSpinWait();
           };
     }
     ready();
-    while (true) {
-      if (in.read(handler, 256) == 0) Thread.onSpinWait();
-    }
+    PeerIdle idle = new PeerIdle();
+    while (true) idle.idle(in.read(handler, 256));
   }
 
   private static void mmapkitBroadcast(Path outPath, Path backPath) throws Exception {
@@ -122,9 +118,8 @@ public final class PeerMain {
           };
     }
     ready();
-    while (true) {
-      if (in.read(handler, 256) == 0) Thread.onSpinWait();
-    }
+    PeerIdle idle = new PeerIdle();
+    while (true) idle.idle(in.read(handler, 256));
   }
 
   /**
