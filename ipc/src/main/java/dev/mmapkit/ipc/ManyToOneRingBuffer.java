@@ -42,7 +42,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     long head = memory.getLongVolatile(HEAD_CACHE_POSITION_OFFSET);
     long tailIndex = tail & mask;
     if (required > capacity - tailIndex
-        || required > capacity - (tail - head)
+        || required > capacity - ZEROING_SLACK - (tail - head)
         || !memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
       tailIndex = claimSlowly(required);
       if (tailIndex == BACK_PRESSURED) {
@@ -82,9 +82,9 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       long toEnd = capacity - tailIndex;
       padding = required > toEnd ? toEnd : 0;
       long needed = required + padding;
-      if (needed > capacity - (tail - head)) {
+      if (needed > capacity - ZEROING_SLACK - (tail - head)) {
         head = memory.getLongVolatile(HEAD_POSITION_OFFSET);
-        if (needed > capacity - (tail - head)) return BACK_PRESSURED;
+        if (needed > capacity - ZEROING_SLACK - (tail - head)) return BACK_PRESSURED;
         memory.setLongRelease(HEAD_CACHE_POSITION_OFFSET, head);
       }
     } while (!memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required + padding));

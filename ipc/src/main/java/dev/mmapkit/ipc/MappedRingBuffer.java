@@ -431,9 +431,14 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   private void consumed(long head, long headIndex, long bytes, int records) {
     // Zero before publishing the head: many-to-one producers rely on "length 0 = not written yet",
-    // and the recovery of a claim without a header on zeroed space after it. A one-to-one producer
-    // writes its header before it moves the tail and zeroes the next header itself.
-    if (manyToOne) memory.zero(DATA_OFFSET + headIndex, bytes);
+    // and the recovery of a claim without a header on zeroed space after it. Whole lines only (see
+    // ZEROING_SLACK): a producer is likely writing the next record in the last one. A one-to-one
+    // producer writes its header before it moves the tail and zeroes the next header itself.
+    if (manyToOne) {
+      long from = headIndex & -ZEROING_SLACK;
+      long to = (headIndex + bytes) & -ZEROING_SLACK;
+      if (to > from) memory.zero(DATA_OFFSET + from, to - from);
+    }
     memory.setLongRelease(RECORDS_READ_OFFSET, memory.getLongOpaque(RECORDS_READ_OFFSET) + records);
     memory.setLongRelease(HEAD_POSITION_OFFSET, head + bytes);
   }
@@ -503,8 +508,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       // store; so with the tail read first, a live producer's claim below that tail with the
       // counter read as 0 has its header visible, and the scan stops at it (headers precede
       // payloads, so the scan cannot land inside a live record). Claims made after the tail read
-      // lie beyond the scan. The dead claims' space is still zero (the consumer zeroes what it
-      // reads): pad up to the first written header.
+      // lie beyond the scan. The dead claims' space is still zero (claims never reach what the
+      // consumer has not zeroed yet): pad up to the first written header.
       long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
       if (!manyToOne || tail <= head || !onlyDeadProducersClaiming()) return false;
       long end =

@@ -64,20 +64,22 @@ import dev.mmapkit.internal.FileHeader;
  * positive length, written last with release semantics, so a reader that sees it sees the whole
  * record; while claimed, the length is negated. A record never wraps: when one does not fit before
  * the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. A zero length means "not
- * written yet": in a many-to-one ring the consumer zeroes what it has read; in a one-to-one ring
- * the producer writes its claimed header before it moves the tail and zeroes the header after its
- * record, and the consumer zeroes nothing.
+ * written yet": in a many-to-one ring the consumer zeroes what it has read, in whole lines ({@link
+ * #ZEROING_SLACK}); in a one-to-one ring the producer writes its claimed header before it moves the
+ * tail and zeroes the header after its record, and the consumer zeroes nothing.
  *
  * <p>Version 4 (this one): a producer slot changing hands names the process moving it (minus its
  * identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a slot was
- * lost for good). Version 3 files are refused: a version 3 process would take the new value for a
- * dead owner's pid and free the slot under the process moving it. Version 3: producer slots are a
- * cache line each and may belong to one thread, whose claims then cost no atomic add; aborted
- * claims are counted ring-wide. Version 2 files are refused: a version 2 producer would count
- * claims in flight where a version 3 consumer does not look. Version 2: the one-to-one producer
- * writes before moving the tail and the consumer no longer zeroes; the producer slots hold a claims
- * word; the waiter word is the sleeping consumer's identity. Version 1 files are refused: a version
- * 1 producer with this consumer would deliver stale records again.
+ * lost for good); a many-to-one consumer zeroes only whole lines, its producers leaving {@link
+ * #ZEROING_SLACK} bytes unclaimed behind the head. Version 3 files are refused: a version 3 process
+ * would take the new value for a dead owner's pid and free the slot under the process moving it,
+ * and a version 3 producer would claim bytes the consumer has not zeroed yet. Version 3: producer
+ * slots are a cache line each and may belong to one thread, whose claims then cost no atomic add;
+ * aborted claims are counted ring-wide. Version 2 files are refused: a version 2 producer would
+ * count claims in flight where a version 3 consumer does not look. Version 2: the one-to-one
+ * producer writes before moving the tail and the consumer no longer zeroes; the producer slots hold
+ * a claims word; the waiter word is the sleeping consumer's identity. Version 1 files are refused:
+ * a version 1 producer with this consumer would deliver stale records again.
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -149,6 +151,14 @@ public final class RingBufferDescriptor {
 
   /** What one written record adds to a slot's claims word. */
   public static final long ONE_RECORD_WRITTEN = 1L << CLAIMS_IN_FLIGHT_BITS;
+
+  /**
+   * Many-to-one: the consumer zeroes what it has read in whole lines of this many bytes, so that it
+   * never writes a line a producer may be writing the next record in; the bytes it has read in its
+   * last, partial line stay as they are until it reads past that line. Producers leave this many
+   * bytes unclaimed behind the head, so they never claim a byte that is not zero yet.
+   */
+  public static final int ZEROING_SLACK = LINE;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -149,9 +151,12 @@ class RingBufferTest {
     try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
       int written = 0;
       while (ring.write(5, Payloads.bytes(0, 0, written, 56))) written++;
-      // A one-to-one ring keeps the header after its last record free (its producer zeroes it).
+      // A one-to-one ring keeps the header after its last record free (its producer zeroes it); a
+      // many-to-one ring keeps a line behind the head, which its consumer zeroes only when whole.
       assertEquals(
-          manyToOne ? 4096 / 64 : 4096 / 64 - 1, written, "records of 8 + 56 bytes fill the ring");
+          manyToOne ? (4096 - RingBufferDescriptor.ZEROING_SLACK) / 64 : 4096 / 64 - 1,
+          written,
+          "records of 8 + 56 bytes fill the ring");
       assertFalse(ring.write(5, Payloads.bytes(0, 0, written, 56)));
       assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(5, 56));
       assertEquals(3, ring.stats().backPressureEvents(), "the loop's last write and two more");
@@ -162,6 +167,24 @@ class RingBufferTest {
       List<Long> expected = new ArrayList<>();
       for (long i = 0; i <= written; i++) expected.add(i);
       assertEquals(expected, seen);
+    }
+  }
+
+  @Test
+  void aManyToOneConsumerZeroesOnlyTheWholeLinesItHasRead() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, true)) {
+      MemorySegment data = ring.buffer();
+      int line = RingBufferDescriptor.ZEROING_SLACK;
+      for (int i = 0; i < 3; i++) assertTrue(ring.write(1, new byte[32])); // at 0, 40, 80
+      assertEquals(3, ring.read((t, b, o, l) -> {}, 10));
+      assertEquals(120, ring.consumerPosition());
+      assertEquals(40, data.get(ValueLayout.JAVA_INT, 0), "read, but its line is not whole yet");
+      byte[] sevens = new byte[32];
+      Arrays.fill(sevens, (byte) 7);
+      assertTrue(ring.write(1, sevens)); // at 120, into the next line
+      assertEquals(1, ring.read((t, b, o, l) -> {}, 10));
+      assertEquals(-1, data.asSlice(0, line).mismatch(MemorySegment.ofArray(new byte[line])));
+      assertEquals(7, data.get(ValueLayout.JAVA_BYTE, line), "the next line is not whole yet");
     }
   }
 
