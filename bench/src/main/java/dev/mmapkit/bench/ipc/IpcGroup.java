@@ -17,7 +17,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The {@code ipc} group: cross-process round trips against Agrona's one-to-one ring and a Unix
  * domain socket, broadcast round trips against Agrona's broadcast, and one-way throughput of
  * one-to-one and many-to-one rings against Agrona's. Every benchmark starts its peer process itself
- * (files in /dev/shm).
+ * (files in /dev/shm). After the JMH runs, {@link IpcPaired} measures the same ring comparisons in
+ * alternating slices on links open at once (the {@code -paired} rows: on a host that changes speed
+ * every few seconds, these are the ones to trust), and {@link WakeUpMeasurement} the blocking
+ * strategy.
  */
 public final class IpcGroup implements BenchGroup {
 
@@ -131,7 +134,9 @@ public final class IpcGroup implements BenchGroup {
 
   @Override
   public List<Comparison> measureDirectly(boolean quick, BenchSettings settings) throws Exception {
-    return WakeUpMeasurement.measure(quick);
+    List<Comparison> rows = new ArrayList<>(IpcPaired.measure(quick));
+    rows.addAll(WakeUpMeasurement.measure(quick));
+    return rows;
   }
 
   private static double percentile(RunResult result, double p) {

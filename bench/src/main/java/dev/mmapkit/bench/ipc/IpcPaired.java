@@ -1,6 +1,8 @@
 package dev.mmapkit.bench.ipc;
 
+import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.bench.Median;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,14 +54,81 @@ public final class IpcPaired {
   /** A measure, and whether a higher value of it is better. */
   private record Metric(String name, int field, String unit, boolean higherIsBetter) {}
 
+  /**
+   * One metric of a comparison: the median over rounds of the rounds' ratios (higher = better for
+   * us), and the median over rounds of each side's round medians.
+   */
+  record Outcome(String metric, double ours, double theirs, String unit, double ratio) {}
+
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     int size = Integer.parseInt(args[1]);
     int rounds = Integer.parseInt(args[2]);
+    String ours = args.length > 3 ? args[3] : "mmapkit";
+    String theirs = args.length > 4 ? args[4] : "agrona";
+    compare(kind, size, rounds, ours, theirs, System.out);
+  }
+
+  /**
+   * The rows {@code bench/run ipc} adds to its JMH rows: round trips, and one-way throughput of
+   * both rings (256 B too in a full run), each against Agrona's; 3 rounds each when {@code quick},
+   * else 10.
+   */
+  static List<Comparison> measure(boolean quick) throws Exception {
+    int rounds = quick ? 3 : 10;
+    List<Comparison> rows = new ArrayList<>();
+    String method =
+        rounds + " rounds of fresh links, " + PAIRS_PER_ROUND + " alternating slice pairs each";
+    List<Outcome> rtt = compare("rtt", 32, rounds, "mmapkit", "agrona", System.err);
+    double[] goals = {1.0, 1 / 1.2, 1.0};
+    for (int m = 0; m < rtt.size(); m++) {
+      Outcome o = rtt.get(m);
+      rows.add(
+          new Comparison(
+              "rtt-" + o.metric() + "-vs-agrona-paired",
+              o.ours(),
+              o.theirs(),
+              o.unit(),
+              o.ratio(),
+              goals[m],
+              "32 B ping-pong, both spinning, "
+                  + method
+                  + (m == 1 ? "; goal p99 <= 1.2x Agrona's" : "")
+                  + "; anchor Agrona OneToOneRingBuffer"));
+    }
+    for (String kind : List.of("o2o", "m2o")) {
+      for (int size : quick ? List.of(32) : List.of(32, 256)) {
+        Outcome o = compare(kind, size, rounds, "mmapkit", "agrona", System.err).get(0);
+        rows.add(
+            new Comparison(
+                kind + "-throughput" + (size == 32 ? "" : "-" + size + "b") + "-vs-agrona-paired",
+                o.ours(),
+                o.theirs(),
+                o.unit(),
+                o.ratio(),
+                1.0,
+                size
+                    + " B one-way, "
+                    + method
+                    + "; anchor Agrona "
+                    + (kind.equals("o2o") ? "OneToOneRingBuffer" : "ManyToOneRingBuffer")));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Runs {@code rounds} rounds of {@code kind} ({@code rtt}, {@code o2o} or {@code m2o}) between
+   * the {@code ours} and {@code theirs} rings ({@code mmapkit} or {@code agrona}), printing each
+   * round and the result to {@code log}.
+   */
+  static List<Outcome> compare(
+      String kind, int size, int rounds, String ours, String theirs, PrintStream log)
+      throws Exception {
     boolean rtt = kind.equals("rtt");
     String ring = rtt ? "o2o" : kind;
-    String ours = (args.length > 3 ? args[3] : "mmapkit") + "-" + ring;
-    String theirs = (args.length > 4 ? args[4] : "agrona") + "-" + ring;
+    String a = ours + "-" + ring;
+    String b = theirs + "-" + ring;
     Slice slice = rtt ? IpcPaired::roundTrips : IpcPaired::throughput;
     List<Metric> metrics =
         rtt
@@ -69,60 +138,76 @@ public final class IpcPaired {
                 new Metric("mean", 2, "ns", false))
             : List.of(new Metric("throughput", 0, "M msgs/s", true));
     System.setProperty(PeerIdle.PROPERTY, "park");
-    System.out.printf(
+    log.printf(
         "%s %d B, %d rounds of %d slice pairs, %s vs %s (ratios: higher = better for %s)%n",
-        kind, size, rounds, PAIRS_PER_ROUND, ours, theirs, ours);
-    List<List<Double>> roundRatios = new ArrayList<>();
-    for (Metric ignored : metrics) roundRatios.add(new ArrayList<>());
+        kind, size, rounds, PAIRS_PER_ROUND, a, b, a);
+    List<List<double[]>> perRound = new ArrayList<>(); // per metric: {ratio, ours, theirs}
+    for (Metric ignored : metrics) perRound.add(new ArrayList<>());
     for (int round = 0; round < rounds; round++) {
       List<double[]> mine = new ArrayList<>();
       List<double[]> other = new ArrayList<>();
-      try (Link a = Link.open(ours, size, rtt);
-          Link b = Link.open(theirs, size, rtt)) {
+      try (Link first = Link.open(a, size, rtt);
+          Link second = Link.open(b, size, rtt)) {
         long end = System.nanoTime() + (round == 0 ? FIRST_WARM_UP_NANOS : ROUND_WARM_UP_NANOS);
         while (System.nanoTime() < end) {
-          slice.run(a);
-          slice.run(b);
+          slice.run(first);
+          slice.run(second);
         }
         for (int pair = 0; pair < PAIRS_PER_ROUND; pair++) {
           if (pair % 2 == 0) {
-            mine.add(slice.run(a));
-            other.add(slice.run(b));
+            mine.add(slice.run(first));
+            other.add(slice.run(second));
           } else {
-            other.add(slice.run(b));
-            mine.add(slice.run(a));
+            other.add(slice.run(second));
+            mine.add(slice.run(first));
           }
         }
       }
       StringBuilder line = new StringBuilder("round " + round + ":");
       for (int m = 0; m < metrics.size(); m++) {
         Metric metric = metrics.get(m);
-        double ratio = Median.of(ratios(metric, mine, other));
-        roundRatios.get(m).add(ratio);
+        double[] result = {
+          Median.of(ratios(metric, mine, other)),
+          Median.of(column(mine, metric.field())),
+          Median.of(column(other, metric.field()))
+        };
+        perRound.get(m).add(result);
         line.append(
             String.format(
                 Locale.ROOT,
                 " %s %.1f vs %.1f %s (%.3f)",
                 metric.name(),
-                Median.of(column(mine, metric.field())),
-                Median.of(column(other, metric.field())),
+                result[1],
+                result[2],
                 metric.unit(),
-                ratio));
+                result[0]));
       }
-      System.out.println(line);
+      log.println(line);
     }
+    List<Outcome> outcomes = new ArrayList<>();
     for (int m = 0; m < metrics.size(); m++) {
-      List<Double> ratios = roundRatios.get(m);
+      Metric metric = metrics.get(m);
+      List<double[]> rows = perRound.get(m);
+      List<Double> ratios = column(rows, 0);
       double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      System.out.printf(
+      Outcome outcome =
+          new Outcome(
+              metric.name(),
+              Median.of(column(rows, 1)),
+              Median.of(column(rows, 2)),
+              metric.unit(),
+              Median.of(ratios));
+      log.printf(
           Locale.ROOT,
           "%s: median ratio %.3f over %d rounds, quartiles %.3f-%.3f%n",
-          metrics.get(m).name(),
-          Median.of(ratios),
-          ratios.size(),
+          metric.name(),
+          outcome.ratio(),
+          rounds,
           sorted[sorted.length / 4],
           sorted[sorted.length * 3 / 4]);
+      outcomes.add(outcome);
     }
+    return outcomes;
   }
 
   /** Per pair, ours against theirs, oriented so that higher is better for us. */
