@@ -30,11 +30,12 @@ import java.util.Locale;
  *
  * <p>{@code java --enable-native-access=ALL-UNNAMED
  * --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar
- * dev.mmapkit.bench.ipc.IpcPaired rtt|o2o|m2o SIZE ROUNDS [OURS THEIRS]}: {@code rtt} is the
- * one-to-one ping-pong (p50, p99 and mean per slice; the clock here ticks in 10 ns steps, which the
- * mean is not limited to), {@code o2o} and {@code m2o} one-way throughput. {@code OURS} and {@code
- * THEIRS} ({@code mmapkit} and {@code agrona} by default) may name the same ring, to see what the
- * harness reports for two identical contenders.
+ * dev.mmapkit.bench.ipc.IpcPaired rtt|bcast|o2o|m2o SIZE ROUNDS [OURS THEIRS]}: {@code rtt} is the
+ * one-to-one ping-pong ({@code bcast} the same over two lossy broadcast files) (p50, p99 and mean
+ * per slice; the clock here ticks in 10 ns steps, which the mean is not limited to), {@code o2o}
+ * and {@code m2o} one-way throughput. {@code OURS} and {@code THEIRS} ({@code mmapkit} and {@code
+ * agrona} by default) may name the same ring, to see what the harness reports for two identical
+ * contenders.
  */
 public final class IpcPaired {
   private IpcPaired() {}
@@ -118,15 +119,15 @@ public final class IpcPaired {
   }
 
   /**
-   * Runs {@code rounds} rounds of {@code kind} ({@code rtt}, {@code o2o} or {@code m2o}) between
-   * the {@code ours} and {@code theirs} rings ({@code mmapkit} or {@code agrona}), printing each
-   * round and the result to {@code log}.
+   * Runs {@code rounds} rounds of {@code kind} ({@code rtt}, {@code bcast}, {@code o2o} or {@code
+   * m2o}) between the {@code ours} and {@code theirs} rings ({@code mmapkit} or {@code agrona}),
+   * printing each round and the result to {@code log}.
    */
   static List<Outcome> compare(
       String kind, int size, int rounds, String ours, String theirs, PrintStream log)
       throws Exception {
-    boolean rtt = kind.equals("rtt");
-    String ring = rtt ? "o2o" : kind;
+    boolean rtt = kind.equals("rtt") || kind.equals("bcast");
+    String ring = kind.equals("rtt") ? "o2o" : kind;
     String a = ours + "-" + ring;
     String b = theirs + "-" + ring;
     Slice slice = rtt ? IpcPaired::roundTrips : IpcPaired::throughput;

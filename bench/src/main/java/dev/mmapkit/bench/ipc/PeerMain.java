@@ -79,12 +79,11 @@ public final class PeerMain {
     BroadcastReceiver in = Broadcast.openReceiver(outPath);
     BroadcastTransmitter back = Broadcast.createTransmitter(backPath, MmapkitLink.ECHO_CAPACITY);
     ready();
+    PeerIdle idle = new PeerIdle();
     while (true) {
-      if (in.receiveNext()) {
-        back.transmit(in.type(), in.message());
-      } else {
-        Thread.onSpinWait();
-      }
+      boolean received = in.receiveNext();
+      if (received) back.transmit(in.type(), in.message());
+      idle.idle(received ? 1 : 0);
     }
   }
 
@@ -96,9 +95,8 @@ public final class PeerMain {
     org.agrona.concurrent.MessageHandler handler =
         (type, buffer, index, length) -> back.transmit(type, buffer, index, length);
     ready();
-    while (true) {
-      if (in.receive(handler) == 0) Thread.onSpinWait();
-    }
+    PeerIdle idle = new PeerIdle();
+    while (true) idle.idle(in.receive(handler));
   }
 
   private static void agrona(boolean manyToOne, File outFile, File backFile) {
