@@ -71,9 +71,9 @@ public final class IpcPaired {
   }
 
   /**
-   * The rows {@code bench/run ipc} adds to its JMH rows: round trips, and one-way throughput of
-   * both rings (256 B too in a full run), each against Agrona's; 3 rounds each when {@code quick},
-   * else 10.
+   * The rows {@code bench/run ipc} adds to its JMH rows: round trips (rings, and broadcast p50),
+   * and one-way throughput of both rings (256 B too in a full run), each against Agrona's; 3 rounds
+   * each when {@code quick}, else 10.
    */
   static List<Comparison> measure(boolean quick) throws Exception {
     int rounds = quick ? 3 : 10;
@@ -97,6 +97,18 @@ public final class IpcPaired {
                   + (m == 1 ? "; goal p99 <= 1.2x Agrona's" : "")
                   + "; anchor Agrona OneToOneRingBuffer"));
     }
+    Outcome broadcast = compare("bcast", 32, rounds, "mmapkit", "agrona", System.err).get(0);
+    rows.add(
+        new Comparison(
+            "broadcast-rtt-p50-vs-agrona-paired",
+            broadcast.ours(),
+            broadcast.theirs(),
+            broadcast.unit(),
+            broadcast.ratio(),
+            1.0,
+            "32 B ping-pong over two lossy broadcast files, receivers copying, "
+                + method
+                + "; anchor Agrona BroadcastTransmitter + CopyBroadcastReceiver"));
     for (String kind : List.of("o2o", "m2o")) {
       for (int size : quick ? List.of(32) : List.of(32, 256)) {
         Outcome o = compare(kind, size, rounds, "mmapkit", "agrona", System.err).get(0);
