@@ -307,6 +307,24 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final int read(MessageHandler handler, int limit) {
     Objects.requireNonNull(handler, "handler");
     beforeRead();
+    int read = readToEnd(handler, limit);
+    if (read >= 0) return read;
+    // The read reached the end of the ring, usually through the padding before a record that did
+    // not fit there: read on from the start, or a caller that idles when this returns 0 would idle
+    // with that record ready. Once only: the second block starts at index 0.
+    read = ~read;
+    if (read == limit) return read;
+    int more = readToEnd(handler, limit - read);
+    return read + (more >= 0 ? more : ~more);
+  }
+
+  /**
+   * Reads up to {@code limit} messages from the head, not past the end of the ring.
+   *
+   * @return the messages read, or their count's complement ({@code ~count}, negative) if the head
+   *     reached the end of the ring
+   */
+  private int readToEnd(MessageHandler handler, int limit) {
     // A local: the acquire loads would otherwise make each iteration load the field again.
     RawMemory memory = this.memory;
     long head = memory.getLongOpaque(HEAD_POSITION_OFFSET);
@@ -334,7 +352,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, count);
       Reference.reachabilityFence(this);
     }
-    return count;
+    return bytesRead == contiguous ? ~count : count;
   }
 
   /**
@@ -361,12 +379,27 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final int controlledRead(ControlledMessageHandler handler, int limit) {
     Objects.requireNonNull(handler, "handler");
     beforeRead();
+    // As read: on from the start once if the first block reached the end of the ring.
+    int read = controlledReadToEnd(handler, limit);
+    if (read >= 0) return read;
+    read = ~read;
+    if (read == limit) return read;
+    int more = controlledReadToEnd(handler, limit - read);
+    return read + (more >= 0 ? more : ~more);
+  }
+
+  /**
+   * As {@link #readToEnd}, for a controlled handler; a handler that breaks or aborts ends the read
+   * wherever it is.
+   */
+  private int controlledReadToEnd(ControlledMessageHandler handler, int limit) {
     long head = memory.getLongOpaque(HEAD_POSITION_OFFSET);
     long headIndex = head & mask;
     long contiguous = capacity - headIndex;
     long bytesRead = 0;
     int count = 0;
     int countSinceCommit = 0;
+    boolean stopped = false;
     try {
       while (bytesRead < contiguous && count < limit) {
         long recordIndex = headIndex + bytesRead;
@@ -384,11 +417,17 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         ControlledMessageHandler.Action action =
             handler.onMessage(
                 type & MAX_TYPE, data, recordIndex + HEADER_LENGTH, length - HEADER_LENGTH);
-        if (action == ControlledMessageHandler.Action.ABORT) break;
+        if (action == ControlledMessageHandler.Action.ABORT) {
+          stopped = true;
+          break;
+        }
         bytesRead += align(length);
         count++;
         countSinceCommit++;
-        if (action == ControlledMessageHandler.Action.BREAK) break;
+        if (action == ControlledMessageHandler.Action.BREAK) {
+          stopped = true;
+          break;
+        }
         if (action == ControlledMessageHandler.Action.COMMIT) {
           consumed(head, headIndex, bytesRead, countSinceCommit);
           head += bytesRead;
@@ -402,7 +441,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (bytesRead > 0) consumed(head, headIndex, bytesRead, countSinceCommit);
       Reference.reachabilityFence(this);
     }
-    return count;
+    return !stopped && bytesRead == contiguous ? ~count : count;
   }
 
   private void beforeRead() {

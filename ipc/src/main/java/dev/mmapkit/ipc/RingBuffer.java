@@ -62,9 +62,11 @@ public interface RingBuffer extends AutoCloseable, MessageSource {
 
   /**
    * Reads up to {@code limit} messages that are ready, in order, handing each to {@code handler} in
-   * place. Also updates the consumer heartbeat and, when the head has been stuck on a claim for
-   * longer than {@link #claimTimeout(Duration)}, checks whether its producer is dead and, if so,
-   * turns the claim into padding.
+   * place; across the end of the ring too, so it returns 0 only when the message at the head is not
+   * ready (or {@code limit} is 0), never because padding came first. Also updates the consumer
+   * heartbeat and, when the head has been stuck on a claim for longer than {@link
+   * #claimTimeout(Duration)}, checks whether its producer is dead and, if so, turns the claim into
+   * padding.
    *
    * @return messages read (padding not counted); 0 if none was ready
    */

@@ -170,6 +170,26 @@ class RingBufferTest {
     }
   }
 
+  /**
+   * A record that does not fit before the end of the ring follows a padding record at index 0; a
+   * read that consumes the padding goes on to it, so a caller that idles on 0 never idles with a
+   * message ready (Agrona's ring returns 0 there and leaves the record for the next call).
+   */
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void everyReadAfterAWriteFindsItsMessageAcrossTheEndOfTheRing(boolean manyToOne)
+      throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      MessageHandler ignore = (t, b, o, l) -> {};
+      ControlledMessageHandler keepGoing = (t, b, o, l) -> ControlledMessageHandler.Action.CONTINUE;
+      for (int i = 0; i < 4 * 4096 / 40; i++) { // four laps, a padding record at each wrap
+        assertTrue(ring.write(1, new byte[32]));
+        assertEquals(1, i % 2 == 0 ? ring.read(ignore, 1) : ring.controlledRead(keepGoing, 1));
+        assertEquals(0, ring.size(), "message " + i);
+      }
+    }
+  }
+
   @Test
   void aManyToOneConsumerZeroesOnlyTheWholeLinesItHasRead() throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, true)) {
