@@ -57,6 +57,14 @@ class RecoveryAndLargeRingTest {
     TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
   }
 
+  /** Claims 30 bytes of type 8 and rewrites the claim's header as if {@code slot} had made it. */
+  private static long claimAsSlot(RingBuffer ring, int slot) {
+    long index = ring.tryClaim(8, 30);
+    ring.buffer()
+        .set(ValueLayout.JAVA_INT, index - HEADER_LENGTH + TYPE_OFFSET, 8 | slot << SLOT_SHIFT);
+    return index;
+  }
+
   private static long slotField(RingBuffer ring, int slot, int field) {
     return TestRings.meta(ring)
         .get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field);
@@ -154,10 +162,8 @@ class RecoveryAndLargeRingTest {
   void aSlotChangingHandsCountsAsAliveWhileTheProcessMovingItRuns() throws Exception {
     try (RingBuffer ring = RingBuffers.createOneToOne(rings.path("ring"), 4096)) {
       ring.claimTimeout(Duration.ofMillis(20));
-      long index = ring.tryClaim(8, 30);
-      long record = index - HEADER_LENGTH;
       // As if slot 9 had claimed and were now being taken over by this (live) process.
-      ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      long index = claimAsSlot(ring, 9);
       registerProducer(ring, 9, ProducerSlots.inFlux(), 0, 0);
       assertEquals(List.of(), readFor(ring, 150));
       assertEquals(0, ring.stats().unblocks());
@@ -171,10 +177,8 @@ class RecoveryAndLargeRingTest {
   void aSlotLeftChangingHandsByADeadProcessIsFreedAndItsClaimPadded() throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
       ring.claimTimeout(Duration.ofMillis(20));
-      long index = ring.tryClaim(8, 30);
-      long record = index - HEADER_LENGTH;
       // Slot 9 made the claim; then a process that was taking the slot over died mid-way.
-      ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      claimAsSlot(ring, 9);
       long deadMover = ProcessIdentity.of(Processes.currentPid(), Processes.currentStartTime() + 7);
       registerProducer(ring, 9, -deadMover, 0, 0);
       assertTrue(ring.write(3, new byte[1]));
@@ -193,10 +197,7 @@ class RecoveryAndLargeRingTest {
       assertEquals(List.of(), readFor(ring, 150));
       ring.commit(live);
       registerDeadProducer(ring, 9);
-      long index = ring.tryClaim(8, 30);
-      // Rewrite the claim as if slot 9 had made it.
-      long record = index - HEADER_LENGTH;
-      ring.buffer().set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 8 | 9 << SLOT_SHIFT);
+      claimAsSlot(ring, 9);
       assertTrue(ring.write(3, new byte[1]));
       assertEquals(List.of(7, 3), readFor(ring, 200));
       assertEquals(1, ring.stats().unblocks());
