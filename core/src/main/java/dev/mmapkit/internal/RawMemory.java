@@ -1,8 +1,10 @@
 package dev.mmapkit.internal;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * Loads and stores in a mapping without a {@link MemorySegment}'s per-access checks. A segment that
@@ -30,6 +32,9 @@ public final class RawMemory {
   // whatever the layout); the offsets are aligned by construction, as asserted.
   private static final VarHandle PLAIN_LONG = ValueLayout.JAVA_LONG_UNALIGNED.varHandle();
   private static final VarHandle PLAIN_INT = ValueLayout.JAVA_INT_UNALIGNED.varHandle();
+
+  /** Zeroes, to copy from. */
+  private static final MemorySegment ZEROS = Arena.global().allocate(4096);
 
   /** The whole address space, or null without native access. */
   private static final MemorySegment EVERYTHING =
@@ -66,14 +71,6 @@ public final class RawMemory {
     assert inBounds(offset, bytes) : outOfBounds(offset, bytes).getMessage();
     assert ((base + offset) & (bytes - 1)) == 0
         : bytes + " bytes at offset " + offset + " unaligned";
-    return base + offset;
-  }
-
-  /**
-   * The address (or offset) of {@code bytes} at {@code offset}, bounds-checked: copies and fills.
-   */
-  private long range(long offset, long bytes) {
-    if (!inBounds(offset, bytes)) throw outOfBounds(offset, bytes);
     return base + offset;
   }
 
@@ -135,28 +132,33 @@ public final class RawMemory {
     INT.setRelease(memory(), at(offset, 4), value);
   }
 
-  /** Copies {@code length} bytes of {@code src} from {@code srcOffset} to {@code offset}. */
+  /**
+   * Copies {@code length} bytes of {@code src} from {@code srcOffset} to {@code offset}, without
+   * allocating. Through the mapping's own segment, not the address space: {@link
+   * MemorySegment#copy} moves fewer than 64 bytes with a few word loads and stores only between
+   * segments that do not overlap, and every segment overlaps the address space, so the copy would
+   * call the native copy routine instead (a quarter of a 32-byte message's path, measured with
+   * async-profiler). A slice of the address space would do too, but as an object that escape
+   * analysis removes only when the whole call is inlined.
+   */
   public void copyFrom(MemorySegment src, long srcOffset, long offset, long length) {
-    MemorySegment.copy(src, srcOffset, slice(offset, length), 0, length);
+    MemorySegment.copy(src, srcOffset, segment, offset, length);
   }
 
-  /** Copies all of {@code src} to {@code offset}. */
+  /** Copies all of {@code src} to {@code offset}, without allocating. */
   public void copyFrom(byte[] src, long offset) {
-    copyFrom(MemorySegment.ofArray(src), 0, offset, src.length);
+    MemorySegment.copy(src, 0, segment, ValueLayout.JAVA_BYTE, offset, src.length);
   }
 
   /**
-   * The bytes to copy to or fill: a slice, not the whole address space, because {@link
-   * MemorySegment#copy} copies fewer than 64 bytes with a few word moves only between segments that
-   * do not overlap (and every segment overlaps the address space); otherwise it calls the native
-   * copy routine, a quarter of a 32-byte message's path (measured with async-profiler).
+   * Zeroes {@code length} bytes from {@code offset}, without allocating: copies from {@link #ZEROS}
+   * (a fill needs a segment of exactly the range, a slice, which is an object).
    */
-  private MemorySegment slice(long offset, long length) {
-    return memory().asSlice(range(offset, length), length);
-  }
-
-  /** Zeroes {@code length} bytes from {@code offset}. */
   public void zero(long offset, long length) {
-    slice(offset, length).fill((byte) 0);
+    Objects.checkFromIndexSize(offset, length, size);
+    for (long done = 0; done < length; done += ZEROS.byteSize()) {
+      long chunk = Math.min(ZEROS.byteSize(), length - done);
+      MemorySegment.copy(ZEROS, 0, segment, offset + done, chunk);
+    }
   }
 }

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -108,11 +109,22 @@ public final class BroadcastTransmitter implements AutoCloseable {
    *     #maxMessageLength()}
    */
   public boolean transmit(int type, MemorySegment src) {
-    int length = checkedLength(type, src.byteSize());
-    long index = begin(type, length);
+    return transmit(type, src, 0, src.byteSize());
+  }
+
+  /**
+   * As {@link #transmit(int, MemorySegment)}, from {@code src[offset, offset + length)}: forwards a
+   * payload (a handler's, say) without slicing it first.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code src}
+   */
+  public boolean transmit(int type, MemorySegment src, long offset, long length) {
+    Objects.checkFromIndexSize(offset, length, src.byteSize());
+    int checked = checkedLength(type, length);
+    long index = begin(type, checked);
     if (index < 0) return false;
-    MemorySegment.copy(src, 0, data, index + HEADER_LENGTH, length);
-    end(length);
+    MemorySegment.copy(src, offset, data, index + HEADER_LENGTH, checked);
+    end(checked);
     return true;
   }
 

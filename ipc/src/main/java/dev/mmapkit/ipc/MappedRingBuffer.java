@@ -139,11 +139,17 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final boolean write(int type, MemorySegment src) {
-    int length = checkedLength(src.byteSize());
-    long index = tryClaim(type, length);
+    return write(type, src, 0, src.byteSize());
+  }
+
+  @Override
+  public final boolean write(int type, MemorySegment src, long offset, long length) {
+    Objects.checkFromIndexSize(offset, length, src.byteSize());
+    int checked = checkedLength(length);
+    long index = tryClaim(type, checked);
     if (index < 0) return false;
-    memory.copyFrom(src, 0, DATA_OFFSET + index, length);
-    publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
+    memory.copyFrom(src, offset, DATA_OFFSET + index, checked);
+    publish(index - HEADER_LENGTH, checked + HEADER_LENGTH);
     Reference.reachabilityFence(this);
     return true;
   }

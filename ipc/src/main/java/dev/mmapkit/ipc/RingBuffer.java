@@ -36,6 +36,14 @@ public interface RingBuffer extends AutoCloseable, MessageSource {
    */
   boolean write(int type, MemorySegment src);
 
+  /**
+   * As {@link #write(int, MemorySegment)}, from {@code src[offset, offset + length)}: forwards a
+   * payload (a handler's, say) without slicing it first.
+   *
+   * @throws IndexOutOfBoundsException if the range is not inside {@code src}
+   */
+  boolean write(int type, MemorySegment src, long offset, long length);
+
   /** As {@link #write(int, MemorySegment)}, from an array. */
   boolean write(int type, byte[] src);
 

@@ -61,6 +61,23 @@ class BroadcastTest {
   }
 
   @Test
+  void transmittingARangeOfASegmentSendsExactlyThatRange() throws Exception {
+    MemorySegment src = MemorySegment.ofArray(new byte[100]);
+    for (int i = 0; i < 100; i++) src.set(ValueLayout.JAVA_BYTE, i, (byte) i);
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
+        BroadcastReceiver receiver = Broadcast.openReceiver(path)) {
+      assertTrue(transmitter.transmit(3, src, 10, 20));
+      assertThrows(IndexOutOfBoundsException.class, () -> transmitter.transmit(3, src, 90, 20));
+      assertThrows(IndexOutOfBoundsException.class, () -> transmitter.transmit(3, src, -1, 2));
+      assertTrue(receiver.receiveNext());
+      assertEquals(3, receiver.type());
+      assertArrayEquals(
+          src.asSlice(10, 20).toArray(ValueLayout.JAVA_BYTE), receiver.messageBytes());
+      assertFalse(receiver.receiveNext(), "the refused ranges sent nothing");
+    }
+  }
+
+  @Test
   void aCreatedTransmitterNamesThePathItWasCreatedAt() throws Exception {
     try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096)) {
       assertTrue(

@@ -190,6 +190,27 @@ class RingBufferTest {
     }
   }
 
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void writingARangeOfASegmentWritesExactlyThatRange(boolean manyToOne) throws Exception {
+    MemorySegment src = MemorySegment.ofArray(new byte[100]);
+    for (int i = 0; i < 100; i++) src.set(ValueLayout.JAVA_BYTE, i, (byte) i);
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      for (int length : new int[] {0, 7, 20, 70}) assertTrue(ring.write(3, src, 10, length));
+      assertThrows(IndexOutOfBoundsException.class, () -> ring.write(3, src, 90, 20));
+      assertThrows(IndexOutOfBoundsException.class, () -> ring.write(3, src, -1, 2));
+      List<byte[]> read = new ArrayList<>();
+      assertEquals(
+          4,
+          ring.read((t, b, o, l) -> read.add(b.asSlice(o, l).toArray(ValueLayout.JAVA_BYTE)), 10));
+      int[] lengths = {0, 7, 20, 70};
+      for (int i = 0; i < 4; i++) {
+        assertArrayEquals(src.asSlice(10, lengths[i]).toArray(ValueLayout.JAVA_BYTE), read.get(i));
+      }
+      assertEquals(0, ring.size(), "the refused ranges wrote nothing");
+    }
+  }
+
   @Test
   void aManyToOneConsumerZeroesOnlyTheWholeLinesItHasRead() throws Exception {
     try (RingBuffer ring = rings.create("ring", 4096, true)) {

@@ -40,6 +40,11 @@ final class MmapkitLink implements Link {
         : RingBuffers.createOneToOne(path, capacity);
   }
 
+  /** The ring this side writes to. */
+  RingBuffer out() {
+    return out;
+  }
+
   @Override
   public void send() {
     while (!out.write(1, message)) Thread.onSpinWait();

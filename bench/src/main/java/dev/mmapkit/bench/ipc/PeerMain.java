@@ -9,7 +9,6 @@ import dev.mmapkit.ipc.MessageHandler;
 import dev.mmapkit.ipc.RingBuffer;
 import dev.mmapkit.ipc.RingBuffers;
 import java.io.File;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -66,8 +65,7 @@ public final class PeerMain {
     } else {
       handler =
           (type, buffer, offset, length) -> {
-            MemorySegment message = buffer.asSlice(offset, length);
-            while (!back.write(type, message)) Thread.onSpinWait();
+            while (!back.write(type, buffer, offset, length)) Thread.onSpinWait();
           };
     }
     ready();
@@ -79,12 +77,10 @@ public final class PeerMain {
     BroadcastReceiver in = Broadcast.openReceiver(outPath);
     BroadcastTransmitter back = Broadcast.createTransmitter(backPath, MmapkitLink.ECHO_CAPACITY);
     ready();
+    MessageHandler echo =
+        (type, buffer, offset, length) -> back.transmit(type, buffer, offset, length);
     PeerIdle idle = new PeerIdle();
-    while (true) {
-      boolean received = in.receiveNext();
-      if (received) back.transmit(in.type(), in.message());
-      idle.idle(received ? 1 : 0);
-    }
+    while (true) idle.idle(in.receive(echo));
   }
 
   private static void agronaBroadcast(File outFile, File backFile) {
