@@ -139,7 +139,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final boolean write(int type, MemorySegment src) {
-    return write(type, src, 0, src.byteSize());
+    // Not a call to the ranged write: written that way, many-to-one throughput measured 0.90 of
+    // Agrona's against 1.04-1.09 (IpcPaired, 6 rounds each), presumably as the deeper calls keep
+    // C2 from inlining the claim.
+    int length = checkedLength(src.byteSize());
+    long index = tryClaim(type, length);
+    if (index < 0) return false;
+    memory.copyFrom(src, 0, DATA_OFFSET + index, length);
+    publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
+    Reference.reachabilityFence(this);
+    return true;
   }
 
   @Override
