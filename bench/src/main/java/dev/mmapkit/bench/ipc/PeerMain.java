@@ -21,6 +21,7 @@ import org.agrona.concurrent.broadcast.CopyBroadcastReceiver;
 
 /**
  * The peer process of the IPC benchmarks: echoes every message back, or drains them, busy-spinning
+ * between messages (or, for {@link IpcPaired}, parking once its link is paused: {@link PeerIdle})
  * until it is killed. Prints {@code ready} once it is attached.
  *
  * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, {@code
