@@ -257,6 +257,9 @@ class RingBufferTest {
       assertEquals(List.of(8, 3, 0), lengths);
       assertThrows(IllegalStateException.class, () -> ring.commit(first));
       assertThrows(IllegalStateException.class, () -> ring.abort(aborted));
+      for (long bad : new long[] {-8, 3, first + 4, ring.capacity() + 8}) {
+        assertThrows(IllegalStateException.class, () -> ring.commit(bad), "index " + bad);
+      }
     }
   }
 
