@@ -129,33 +129,33 @@ public final class RawMemory {
   }
 
   /**
-   * Copies {@code length} bytes of {@code src} from {@code srcOffset} to {@code offset}. Into a
-   * slice of the exact range: {@link MemorySegment#copy} moves fewer than 64 bytes with a few word
-   * loads and stores only between segments that do not overlap, and every segment overlaps the
-   * address space, so a copy into it calls the native copy routine instead (a quarter of a 32-byte
-   * message's path, measured with async-profiler). The slice does not escape, and compiled code
-   * allocates none (JMH {@code -prof gc}, JFR allocation samples of the benchmark processes); a
-   * copy through the mapping's own segment instead was slower across processes (many-to-one
-   * throughput 0.89 against 0.97 of Agrona's in 5 rounds each, 0.65 with zeroing copied from a zero
-   * segment).
+   * Copies {@code length} bytes of {@code src} from {@code srcOffset} to {@code offset}, without
+   * allocating: into the mapping's own segment. Not into the address-space segment: {@link
+   * MemorySegment#copy} moves fewer than 64 bytes with a few word loads and stores only between
+   * segments that do not overlap, and every segment overlaps the address space, so it would call
+   * the native copy routine (a quarter of a 32-byte message's path, measured with async-profiler).
+   * Nor into a slice of it: escape analysis does not always remove the slice (JFR found one
+   * allocated per message in a benchmark process).
    */
   public void copyFrom(MemorySegment src, long srcOffset, long offset, long length) {
-    MemorySegment.copy(src, srcOffset, slice(offset, length), 0, length);
+    MemorySegment.copy(src, srcOffset, segment, offset, length);
   }
 
-  /** Copies all of {@code src} to {@code offset}. */
+  /** Copies all of {@code src} to {@code offset}, without allocating. */
   public void copyFrom(byte[] src, long offset) {
-    copyFrom(MemorySegment.ofArray(src), 0, offset, src.length);
+    MemorySegment.copy(src, 0, segment, ValueLayout.JAVA_BYTE, offset, src.length);
   }
 
-  /** Zeroes {@code length} bytes from {@code offset}. */
+  /**
+   * Zeroes {@code length} bytes from {@code offset}, without allocating: word stores (a fill needs
+   * a segment of exactly the range, an object).
+   */
   public void zero(long offset, long length) {
-    slice(offset, length).fill((byte) 0);
-  }
-
-  /** The bytes at {@code [offset, offset + length)}, bounds-checked. */
-  private MemorySegment slice(long offset, long length) {
     Objects.checkFromIndexSize(offset, length, size);
-    return memory().asSlice(base + offset, length);
+    MemorySegment memory = memory();
+    long address = base + offset;
+    long i = 0;
+    for (; i <= length - 8; i += 8) PLAIN_LONG.set(memory, address + i, 0L);
+    for (; i < length; i++) memory.set(ValueLayout.JAVA_BYTE, address + i, (byte) 0);
   }
 }

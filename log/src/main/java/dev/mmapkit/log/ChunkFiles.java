@@ -377,6 +377,17 @@ final class ChunkFiles implements AutoCloseable {
     inBackground(() -> prepare(index, from));
   }
 
+  /**
+   * Waits until the background work queued so far has run, for tests that change a chunk's bytes
+   * and must not race with its preparation.
+   */
+  void awaitBackground() throws Exception {
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    inBackground(() -> done.complete(null));
+    done.get(30, TimeUnit.SECONDS);
+  }
+
   /** Runs {@code task} on this log's background thread, after the work queued before it. */
   void inBackground(Runnable task) {
     synchronized (preparerLock) {

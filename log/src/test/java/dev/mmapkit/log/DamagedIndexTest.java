@@ -103,6 +103,7 @@ class DamagedIndexTest {
   @Test
   void aNegativeBaseOrRecordCountOfAChunk() throws Exception {
     while (log.endPosition() < 2 * SMALL) log.append(new byte[1000]);
+    log.chunks().awaitBackground(); // chunk preparation must not race with the damage below
     MemorySegment second = log.chunks().mapped(1);
     long inSecond = SMALL + FIRST_RECORD_OFFSET;
     long sequence = log.index().sequenceAt(inSecond);
