@@ -228,13 +228,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final void commit(long index) {
     long recordIndex = index - HEADER_LENGTH;
-    if (recordIndex < 0 || recordIndex >= capacity || (recordIndex & (ALIGNMENT - 1)) != 0) {
-      throw noClaimAt(index);
-    }
-    // The whole header in one load, as the claim stored it in one: a 4-byte load of an 8-byte
-    // store still in the store buffer waited for it (a third of the claim path's samples).
-    long header = memory.getLong(DATA_OFFSET + recordIndex);
-    int length = LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
+    int length = isRecordIndex(recordIndex) ? headerLength(recordIndex) : 0;
     if (length >= 0) throw noClaimAt(index);
     publish(recordIndex, -length);
     Reference.reachabilityFence(this);
@@ -259,17 +253,26 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   private long claimedRecord(long index) {
     long recordIndex = index - HEADER_LENGTH;
-    if (recordIndex < 0
-        || recordIndex >= capacity
-        || (recordIndex & (ALIGNMENT - 1)) != 0
-        || memory.getInt(DATA_OFFSET + recordIndex + LENGTH_OFFSET) >= 0) {
-      throw noClaimAt(index);
-    }
+    if (!isRecordIndex(recordIndex) || headerLength(recordIndex) >= 0) throw noClaimAt(index);
     return recordIndex;
+  }
+
+  private boolean isRecordIndex(long recordIndex) {
+    return recordIndex >= 0 && recordIndex < capacity && (recordIndex & (ALIGNMENT - 1)) == 0;
   }
 
   private static IllegalStateException noClaimAt(long index) {
     return new IllegalStateException("no open claim at index " + index);
+  }
+
+  /**
+   * The length field of the header at {@code recordIndex}, read with one 8-byte load as the claim
+   * stored it: a 4-byte load of an 8-byte store still in the store buffer waited for it (a third of
+   * the claim path's samples).
+   */
+  private int headerLength(long recordIndex) {
+    long header = memory.getLong(DATA_OFFSET + recordIndex);
+    return LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
   }
 
   private void wakeConsumerIfWaiting() {

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -382,8 +383,7 @@ final class ChunkFiles implements AutoCloseable {
    * and must not race with its preparation.
    */
   void awaitBackground() throws Exception {
-    java.util.concurrent.CompletableFuture<Void> done =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     inBackground(() -> done.complete(null));
     done.get(30, TimeUnit.SECONDS);
   }
