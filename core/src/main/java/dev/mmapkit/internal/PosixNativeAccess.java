@@ -178,6 +178,7 @@ final class PosixNativeAccess extends NativeAccess {
 
   @Override
   public int futexWait(MemorySegment word, int expected, long timeoutNanos) {
+    FutexWarmUp.startOnce(this);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment timeout = MemorySegment.NULL;
       if (timeoutNanos >= 0) {
@@ -205,6 +206,7 @@ final class PosixNativeAccess extends NativeAccess {
 
   @Override
   public int futexWake(MemorySegment word, int count) {
+    FutexWarmUp.startOnce(this);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CALL_STATE);
       long r =

@@ -1,6 +1,8 @@
 package dev.mmapkit.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -28,6 +30,24 @@ class FutexTest {
       }
       assertEquals(1, woken);
       assertEquals(NativeAccess.FUTEX_WOKEN, waiter.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void theFirstCallStartsAWarmUpThatEndsAndWakesNobody() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent());
+    NativeAccess access = NativeAccess.get().orElseThrow();
+    try (Arena arena = Arena.ofShared()) {
+      MemorySegment word = arena.allocate(ValueLayout.JAVA_INT);
+      var waiter = CompletableFuture.supplyAsync(() -> access.futexWait(word, 0, 2_000_000_000L));
+      access.futexWake(arena.allocate(ValueLayout.JAVA_INT), 1); // another word
+      Thread warmUp = FutexWarmUp.thread();
+      assertNotNull(warmUp, "no warm-up thread after a futex call");
+      assertEquals("mmapkit-futex-warm-up", warmUp.getName());
+      warmUp.join(30_000);
+      assertFalse(warmUp.isAlive(), "the warm-up did not end within 30 s");
+      // Its wake-ups went to a word of its own: this waiter sleeps until its timeout.
+      assertEquals(NativeAccess.FUTEX_TIMED_OUT, waiter.get(10, TimeUnit.SECONDS));
     }
   }
 }

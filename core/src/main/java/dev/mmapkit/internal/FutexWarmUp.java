@@ -1,0 +1,49 @@
+package dev.mmapkit.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gets the futex calls compiled before a process needs them fast. A consumer that sleeps between
+ * messages makes a few futex calls per message at most, too few for the JIT to compile them soon:
+ * run interpreted, one call took 12 to 21 µs against about 1 µs compiled (measured on JDK 25),
+ * which was most of a wake-up's latency. So the first futex call of a process starts a background
+ * thread that makes {@value #CALLS} calls of each kind that return at once, on a word of its own
+ * that nobody waits on, and ends (tens of milliseconds of one core, once per process).
+ */
+final class FutexWarmUp {
+  /** Calls of each kind: enough for C2 to compile both (its threshold is 5000 invocations). */
+  static final int CALLS = 20_000;
+
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  private static volatile Thread thread;
+
+  private FutexWarmUp() {}
+
+  /** Starts the warm-up of {@code access}'s futex calls, if this process has not yet. */
+  static void startOnce(NativeAccess access) {
+    if (STARTED.get() || !STARTED.compareAndSet(false, true)) return;
+    Thread started =
+        Thread.ofPlatform()
+            .daemon()
+            .name("mmapkit-futex-warm-up")
+            .unstarted(() -> callRepeatedly(access));
+    started.setPriority(Thread.MIN_PRIORITY);
+    thread = started;
+    started.start();
+  }
+
+  private static void callRepeatedly(NativeAccess access) {
+    MemorySegment word = Arena.ofAuto().allocate(4, 4); // holds 0
+    for (int i = 0; i < CALLS; i++) {
+      access.futexWake(word, 1); // wakes nobody
+      access.futexWait(word, 1, 0); // the word does not hold 1: returns at once
+    }
+  }
+
+  /** The warm-up thread, once started (for tests). */
+  static Thread thread() {
+    return thread;
+  }
+}
