@@ -10,13 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * run interpreted, one call took 12 to 21 µs against about 1 µs compiled (measured on JDK 25),
  * which was most of a wake-up's latency. So the first futex call of a process starts a background
  * thread that makes {@value #CALLS} calls of each kind that return at once, on a word of its own
- * that nobody waits on, and ends (tens of milliseconds of one core, once per process).
+ * that nobody waits on, and ends (tens of milliseconds of one core, once per process). The system
+ * property {@code mmapkit.futexWarmUp=false} turns it off.
  */
 final class FutexWarmUp {
   /** Calls of each kind: enough for C2 to compile both (its threshold is 5000 invocations). */
   static final int CALLS = 20_000;
 
-  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  private static final AtomicBoolean STARTED =
+      new AtomicBoolean(!Boolean.parseBoolean(System.getProperty("mmapkit.futexWarmUp", "true")));
   private static volatile Thread thread;
 
   private FutexWarmUp() {}
