@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Gets the futex calls compiled before a process needs them fast. A consumer that sleeps between
  * messages makes a few futex calls per message at most, too few for the JIT to compile them soon:
- * run interpreted, one call took 12 to 21 µs against about 1 µs compiled (measured on JDK 25),
- * which was most of a wake-up's latency. So the first futex call of a process starts a background
- * thread that makes {@value #CALLS} calls of each kind that return at once, on a word of its own
- * that nobody waits on, and ends (tens of milliseconds of one core, once per process). The system
+ * run interpreted, one call took 12 to 54 µs against 1 to 5 µs compiled (measured on JDK 25), which
+ * was most of a wake-up's latency. So the first futex call of a process starts a background thread
+ * that makes {@value #CALLS} calls of each kind that return at once, on a word of its own that
+ * nobody waits on, and ends (tens of milliseconds of one core, once per process). The system
  * property {@code mmapkit.futexWarmUp=false} turns it off.
  */
 final class FutexWarmUp {
