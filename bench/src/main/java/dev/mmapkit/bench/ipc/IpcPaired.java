@@ -35,7 +35,9 @@ import java.util.Locale;
  * per slice; the clock here ticks in 10 ns steps, which the mean is not limited to), {@code o2o}
  * and {@code m2o} one-way throughput. {@code OURS} and {@code THEIRS} ({@code mmapkit} and {@code
  * agrona} by default) may name the same ring, to see what the harness reports for two identical
- * contenders.
+ * contenders. {@code IpcPaired KIND,SIZE,ROUNDS KIND,SIZE,ROUNDS ...} runs several comparisons one
+ * after another in one JVM, as {@code bench/run ipc} does: {@code rtt,32,10 bcast,32,10 o2o,32,10
+ * o2o,256,10 m2o,32,3} reproduces the many-to-one slow process of session 6.
  */
 public final class IpcPaired {
   private IpcPaired() {}
@@ -62,6 +64,21 @@ public final class IpcPaired {
   record Outcome(String metric, double ours, double theirs, String unit, double ratio) {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].contains(",")) {
+      // KIND,SIZE,ROUNDS ... : one comparison after another in this JVM, as bench/run ipc runs
+      // them, to see what the earlier ones leave the later ones (compiled code, profiles).
+      for (String spec : args) {
+        String[] fields = spec.split(",");
+        compare(
+            fields[0],
+            Integer.parseInt(fields[1]),
+            Integer.parseInt(fields[2]),
+            "mmapkit",
+            "agrona",
+            System.out);
+      }
+      return;
+    }
     String kind = args[0];
     int size = Integer.parseInt(args[1]);
     int rounds = Integer.parseInt(args[2]);
