@@ -12,23 +12,6 @@ interface Link extends AutoCloseable {
   /** Sends one message and spins until the peer's echo of it has been read. */
   void roundTrip();
 
-  /**
-   * Sends messages in batches of 1000 until {@code nanos} have passed; returns how many. The ring
-   * links override this with a copy of their own, so that each contender's loop is compiled with
-   * its own profile and inlining budget: in {@link IpcPaired}'s shared loop, C2 inlined both
-   * contenders' write paths into one method and ran out of node budget for one or the other, a
-   * different one from run to run (session 6).
-   */
-  default long sendFor(long nanos) {
-    long count = 0;
-    long start = System.nanoTime();
-    do {
-      for (int i = 0; i < 1000; i++) send();
-      count += 1000;
-    } while (System.nanoTime() - start < nanos);
-    return count;
-  }
-
   /** Stops the peer and removes the files. */
   @Override
   void close() throws Exception;

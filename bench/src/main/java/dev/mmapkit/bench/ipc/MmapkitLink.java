@@ -51,18 +51,6 @@ final class MmapkitLink implements Link {
   }
 
   @Override
-  public long sendFor(long nanos) {
-    // The same loop as Link's, in this class: see there.
-    long count = 0;
-    long start = System.nanoTime();
-    do {
-      for (int i = 0; i < 1000; i++) send();
-      count += 1000;
-    } while (System.nanoTime() - start < nanos);
-    return count;
-  }
-
-  @Override
   public void roundTrip() {
     while (!out.write(1, message)) Thread.onSpinWait();
     while (back.read(IGNORE, 1) == 0) Thread.onSpinWait();
