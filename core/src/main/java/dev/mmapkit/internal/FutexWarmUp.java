@@ -17,15 +17,16 @@ final class FutexWarmUp {
   /** Calls of each kind: enough for C2 to compile both (its threshold is 5000 invocations). */
   static final int CALLS = 20_000;
 
-  private static final AtomicBoolean STARTED =
-      new AtomicBoolean(!Boolean.parseBoolean(System.getProperty("mmapkit.futexWarmUp", "true")));
+  private static final boolean ENABLED =
+      Boolean.parseBoolean(System.getProperty("mmapkit.futexWarmUp", "true"));
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static volatile Thread thread;
 
   private FutexWarmUp() {}
 
   /** Starts the warm-up of {@code access}'s futex calls, if this process has not yet. */
   static void startOnce(NativeAccess access) {
-    if (STARTED.get() || !STARTED.compareAndSet(false, true)) return;
+    if (!ENABLED || STARTED.get() || !STARTED.compareAndSet(false, true)) return;
     Thread started =
         Thread.ofPlatform()
             .daemon()

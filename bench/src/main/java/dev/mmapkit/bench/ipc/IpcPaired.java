@@ -37,7 +37,7 @@ import java.util.Locale;
  * agrona} by default) may name the same ring, to see what the harness reports for two identical
  * contenders. {@code IpcPaired KIND,SIZE,ROUNDS KIND,SIZE,ROUNDS ...} runs several comparisons one
  * after another in one JVM, as {@code bench/run ipc} does: {@code rtt,32,10 bcast,32,10 o2o,32,10
- * o2o,256,10 m2o,32,3} reproduces the many-to-one slow process of session 6.
+ * o2o,256,10 m2o,32,3} brought back the many-to-one slow process of session 6 in one run of two.
  */
 public final class IpcPaired {
   private IpcPaired() {}
