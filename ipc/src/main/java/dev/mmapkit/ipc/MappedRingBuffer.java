@@ -139,27 +139,45 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final boolean write(int type, MemorySegment src) {
-    // Not a call to the ranged write: written that way, many-to-one throughput measured 0.90 of
-    // Agrona's against 1.04-1.09 (IpcPaired, 6 rounds each), presumably as the deeper calls keep
-    // C2 from inlining the claim.
-    int length = checkedLength(src.byteSize());
-    long index = tryClaim(type, length);
-    if (index < 0) return false;
-    memory.copyFrom(src, 0, DATA_OFFSET + index, length);
-    publish(index - HEADER_LENGTH, length + HEADER_LENGTH);
-    Reference.reachabilityFence(this);
-    return true;
+    return writeChecked(type, src, 0, checkedLength(src.byteSize()));
   }
 
   @Override
   public final boolean write(int type, MemorySegment src, long offset, long length) {
     Objects.checkFromIndexSize(offset, length, src.byteSize());
-    int checked = checkedLength(length);
-    long index = tryClaim(type, checked);
-    if (index < 0) return false;
-    memory.copyFrom(src, offset, DATA_OFFSET + index, checked);
-    publish(index - HEADER_LENGTH, checked + HEADER_LENGTH);
+    return writeChecked(type, src, offset, checkedLength(length));
+  }
+
+  private boolean writeChecked(int type, MemorySegment src, long offset, int length) {
+    checkOpen();
+    checkType(type);
+    ProducerSlot slot = producerSlot();
+    boolean written = append(slot, type | slot.bits, src, offset, length);
+    if (!written) LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
     Reference.reachabilityFence(this);
+    return written;
+  }
+
+  /**
+   * Writes a whole record whose payload is {@code length} bytes of {@code src} from {@code
+   * srcOffset}: claims it, copies the payload and publishes it, or aborts the claim if the copy
+   * throws (the source's arena closed, or confined to another thread), so that a failed write never
+   * leaves a claim open. A ring may do it in another order ({@link OneToOneRingBuffer} publishes a
+   * complete record with its tail).
+   *
+   * @return false if the ring is full
+   */
+  boolean append(
+      ProducerSlot slot, int typeAndSlot, MemorySegment src, long srcOffset, int length) {
+    long recordIndex = claim(slot, typeAndSlot, length + HEADER_LENGTH);
+    if (recordIndex < 0) return false;
+    try {
+      memory.copyFrom(src, srcOffset, DATA_OFFSET + recordIndex + HEADER_LENGTH, length);
+    } catch (RuntimeException | Error e) {
+      abort(recordIndex + HEADER_LENGTH);
+      throw e;
+    }
+    publish(recordIndex, length + HEADER_LENGTH);
     return true;
   }
 
@@ -192,10 +210,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final long tryClaim(int type, int length) {
     checkOpen();
-    if (type < 0 || type > MAX_TYPE) {
-      throw new IllegalArgumentException(
-          "message type must be in [0, " + MAX_TYPE + "], was " + type);
-    }
+    checkType(type);
     if (length < 0) throw new IllegalArgumentException("length must be >= 0, was " + length);
     if (length > maxMessageLength) throw tooLong(length);
     ProducerSlot slot = producerSlot();
@@ -206,6 +221,13 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     }
     Reference.reachabilityFence(this);
     return recordIndex + HEADER_LENGTH;
+  }
+
+  private static void checkType(int type) {
+    if (type < 0 || type > MAX_TYPE) {
+      throw new IllegalArgumentException(
+          "message type must be in [0, " + MAX_TYPE + "], was " + type);
+    }
   }
 
   private static final boolean LITTLE_ENDIAN =
@@ -275,7 +297,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
   }
 
-  private void wakeConsumerIfWaiting() {
+  final void wakeConsumerIfWaiting() {
     // One load when nobody sleeps. Once consumers may sleep, the tail was advanced with a
     // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
     // its last look at the tail: so either we see the waiter or it sees our tail.

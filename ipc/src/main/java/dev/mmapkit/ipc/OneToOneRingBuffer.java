@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
@@ -10,7 +11,8 @@ import java.nio.file.Path;
  * A ring with one producer thread (in one process) and one consumer thread. The producer writes a
  * record's header and zeroes the header after it, then advances the tail with a release store (a
  * volatile one once a consumer has slept on the ring), no compare-and-set; so the consumer never
- * meets a claim without a header and need not zero what it reads. The ring keeps {@value
+ * meets a claim without a header and need not zero what it reads. A copying {@code write} goes
+ * further: the whole record, header last, before the tail. The ring keeps {@value
  * RingBufferDescriptor#HEADER_LENGTH} bytes free for that next header. Two producers at once
  * corrupt it: use {@link ManyToOneRingBuffer} when in doubt. Create or open with {@link
  * RingBuffers}.
@@ -25,17 +27,45 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
+  boolean append(
+      ProducerSlot slot, int typeAndSlot, MemorySegment src, long srcOffset, int length) {
+    // A copied record is complete before the tail covers it: the next header zeroed, the payload,
+    // then type and length in one release store. A consumer polling the head sees the record in
+    // one state change, and the line it polls is written once, not three times (claim, payload,
+    // commit). A copy that throws has published nothing.
+    int recordLength = length + HEADER_LENGTH;
+    int required = align(recordLength);
+    long tail = memory.getLong(TAIL_POSITION_OFFSET);
+    long tailIndex = tail & mask;
+    if (!fitsAtTail(tail, tailIndex, required)) {
+      return super.append(slot, typeAndSlot, src, srcOffset, length);
+    }
+    memory.setLong(DATA_OFFSET + ((tailIndex + required) & mask), 0L);
+    memory.copyFrom(src, srcOffset, DATA_OFFSET + tailIndex + HEADER_LENGTH, length);
+    memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, typeAndSlot));
+    advanceTail(tail + required);
+    wakeConsumerIfWaiting();
+    return true;
+  }
+
+  /**
+   * Whether {@code required} bytes fit before the end of the data area and, by the cached head,
+   * leave room for the header after them: the common case, small enough for the JIT to inline.
+   */
+  private boolean fitsAtTail(long tail, long tailIndex, int required) {
+    return required <= capacity - tailIndex
+        && required + HEADER_LENGTH <= capacity - (tail - headCache);
+  }
+
+  @Override
   long claim(ProducerSlot slot, int typeAndSlot, int recordLength) {
-    // The common case only (the record fits before the end, the cached head says there is room),
-    // so that the JIT inlines this into write(); anything else is claimSlowly.
+    // The common case only, so that the JIT inlines this into tryClaim(); anything else is
+    // claimSlowly.
     int required = align(recordLength);
     // The tail and the records written share a line that only this producer writes.
     long tail = memory.getLong(TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
-    if (required > capacity - tailIndex
-        || required + HEADER_LENGTH > capacity - (tail - headCache)) {
-      return claimSlowly(typeAndSlot, recordLength);
-    }
+    if (!fitsAtTail(tail, tailIndex, required)) return claimSlowly(typeAndSlot, recordLength);
     // One plain store of type and negated length: the tail store below orders it, and a negative
     // length means "not ready".
     memory.setLong(DATA_OFFSET + tailIndex, header(-recordLength, typeAndSlot));

@@ -65,8 +65,9 @@ import dev.mmapkit.internal.FileHeader;
  * record; while claimed, the length is negated. A record never wraps: when one does not fit before
  * the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. A zero length means "not
  * written yet": in a many-to-one ring the consumer zeroes what it has read, in whole lines ({@link
- * #ZEROING_SLACK}); in a one-to-one ring the producer writes its claimed header before it moves the
- * tail and zeroes the header after its record, and the consumer zeroes nothing.
+ * #ZEROING_SLACK}); in a one-to-one ring the producer writes its claimed header (a copied record:
+ * the whole record) before it moves the tail and zeroes the header after its record, and the
+ * consumer zeroes nothing.
  *
  * <p>Version 4 (this one): a producer slot changing hands names the process moving it (minus its
  * identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a slot was

@@ -2,11 +2,13 @@ package dev.mmapkit.ipc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +210,31 @@ class RingBufferTest {
         assertArrayEquals(src.asSlice(10, lengths[i]).toArray(ValueLayout.JAVA_BYTE), read.get(i));
       }
       assertEquals(0, ring.size(), "the refused ranges wrote nothing");
+    }
+  }
+
+  @ParameterizedTest(name = "manyToOne={0}")
+  @ValueSource(booleans = {false, true})
+  void aWriteWhoseSourceCannotBeReadThrowsAndLeavesNoClaimOpen(boolean manyToOne) throws Exception {
+    MemorySegment closed;
+    try (Arena arena = Arena.ofShared()) {
+      closed = arena.allocate(24);
+    }
+    MemorySegment otherThreads = Arena.ofConfined().allocate(24);
+    MemorySegment good = MemorySegment.ofArray(new byte[] {1, 2, 3});
+    try (RingBuffer ring = rings.create("ring", 4096, manyToOne)) {
+      CompletableFuture.runAsync(
+              () -> {
+                assertThrows(IllegalStateException.class, () -> ring.write(1, closed));
+                assertThrows(WrongThreadException.class, () -> ring.write(1, otherThreads));
+                assertTrue(ring.write(2, good), "the ring goes on taking writes");
+              })
+          .join();
+      List<Integer> types = new ArrayList<>();
+      assertEquals(1, ring.read((t, b, o, l) -> types.add(t), 10));
+      assertEquals(List.of(2), types, "only the good write is read");
+      assertEquals(1, ring.stats().recordsWritten());
+      assertEquals(0, ring.size());
     }
   }
 
