@@ -139,23 +139,34 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   @Override
   public final boolean write(int type, MemorySegment src) {
-    return writeChecked(type, src, 0, checkedLength(src.byteSize()));
+    // The ranged write's body, not a call to it or to a shared helper: each call level the JIT
+    // does not inline costs the message path a call, and it stops inlining a callee it has already
+    // compiled big on its own (LogCompilation: "already compiled into a big method").
+    int length = checkedLength(src.byteSize());
+    checkOpen();
+    checkType(type);
+    ProducerSlot slot = producerSlot();
+    boolean written = append(slot, type | slot.bits, src, 0, length);
+    if (!written) countBackPressure();
+    Reference.reachabilityFence(this);
+    return written;
   }
 
   @Override
   public final boolean write(int type, MemorySegment src, long offset, long length) {
     Objects.checkFromIndexSize(offset, length, src.byteSize());
-    return writeChecked(type, src, offset, checkedLength(length));
-  }
-
-  private boolean writeChecked(int type, MemorySegment src, long offset, int length) {
+    int checked = checkedLength(length);
     checkOpen();
     checkType(type);
     ProducerSlot slot = producerSlot();
-    boolean written = append(slot, type | slot.bits, src, offset, length);
-    if (!written) LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+    boolean written = append(slot, type | slot.bits, src, offset, checked);
+    if (!written) countBackPressure();
     Reference.reachabilityFence(this);
     return written;
+  }
+
+  private void countBackPressure() {
+    LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
   }
 
   /**
@@ -216,7 +227,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     ProducerSlot slot = producerSlot();
     long recordIndex = claim(slot, type | slot.bits, length + HEADER_LENGTH);
     if (recordIndex < 0) {
-      LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+      countBackPressure();
       return BACK_PRESSURED;
     }
     Reference.reachabilityFence(this);
