@@ -4,10 +4,8 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.RawMemory;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * A ring that any number of producer threads in any number of processes write to, and one consumer
@@ -20,29 +18,6 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
   ManyToOneRingBuffer(MappedFile file, Path path, long capacity) {
     super(file, path, capacity, true);
-  }
-
-  @Override
-  public boolean write(int type, MemorySegment src) {
-    // Not a call to the ranged write: a call level the JIT does not inline costs a call per
-    // message, and it stops inlining a callee it has already compiled big on its own.
-    ProducerSlot slot = writer(type, src.byteSize());
-    return append(slot, type | slot.bits, src, 0, (int) src.byteSize()) || refused();
-  }
-
-  @Override
-  public boolean write(int type, MemorySegment src, long offset, long length) {
-    Objects.checkFromIndexSize(offset, length, src.byteSize());
-    ProducerSlot slot = writer(type, length);
-    return append(slot, type | slot.bits, src, offset, (int) length) || refused();
-  }
-
-  private boolean append(
-      ProducerSlot slot, int typeAndSlot, MemorySegment src, long srcOffset, int length) {
-    long recordIndex = claim(slot, typeAndSlot, length + HEADER_LENGTH);
-    if (recordIndex < 0) return false;
-    copyAndPublish(recordIndex, src, srcOffset, length);
-    return true;
   }
 
   @Override

@@ -137,27 +137,32 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   // ---------------------------------------------------------------------------------------------
   // Producing
 
-  // The copying writes of a segment are each ring's own methods, not ones shared by both kinds: a
-  // process that writes to both kinds of ring (bench/run ipc does) compiles each kind's path with
-  // its own profile. A shared write reached the claim through one call site that both kinds had
-  // used; C2 compiled it for both, or called it, and many-to-one throughput fell to 0.54-0.64 of
-  // Agrona's after one-to-one runs in the same process. The helpers below hold no virtual call.
-
-  /**
-   * The checks of a copying write of {@code length} bytes of type {@code type}, and the calling
-   * thread's producer slot.
-   */
-  final ProducerSlot writer(int type, long length) {
-    checkedLength(length);
+  @Override
+  public final boolean write(int type, MemorySegment src) {
+    // The ranged write's body, not a call to it or to a shared helper: each call level the JIT
+    // does not inline costs the message path a call, and it stops inlining a callee it has already
+    // compiled big on its own (LogCompilation: "already compiled into a big method").
+    int length = checkedLength(src.byteSize());
     checkOpen();
     checkType(type);
-    return producerSlot();
+    ProducerSlot slot = producerSlot();
+    boolean written = append(slot, type | slot.bits, src, 0, length);
+    if (!written) countBackPressure();
+    Reference.reachabilityFence(this);
+    return written;
   }
 
-  /** Counts a write refused because the ring is full; returns the write's result, false. */
-  final boolean refused() {
-    countBackPressure();
-    return false;
+  @Override
+  public final boolean write(int type, MemorySegment src, long offset, long length) {
+    Objects.checkFromIndexSize(offset, length, src.byteSize());
+    int checked = checkedLength(length);
+    checkOpen();
+    checkType(type);
+    ProducerSlot slot = producerSlot();
+    boolean written = append(slot, type | slot.bits, src, offset, checked);
+    if (!written) countBackPressure();
+    Reference.reachabilityFence(this);
+    return written;
   }
 
   private void countBackPressure() {
@@ -165,11 +170,18 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Copies a claimed record's payload, {@code length} bytes of {@code src} from {@code srcOffset},
-   * and publishes the record; or aborts the claim if the copy throws (the source's arena closed, or
-   * confined to another thread), so that a failed write never leaves a claim open.
+   * Writes a whole record whose payload is {@code length} bytes of {@code src} from {@code
+   * srcOffset}: claims it, copies the payload and publishes it, or aborts the claim if the copy
+   * throws (the source's arena closed, or confined to another thread), so that a failed write never
+   * leaves a claim open. A ring may do it in another order ({@link OneToOneRingBuffer} publishes a
+   * complete record with its tail).
+   *
+   * @return false if the ring is full
    */
-  final void copyAndPublish(long recordIndex, MemorySegment src, long srcOffset, int length) {
+  boolean append(
+      ProducerSlot slot, int typeAndSlot, MemorySegment src, long srcOffset, int length) {
+    long recordIndex = claim(slot, typeAndSlot, length + HEADER_LENGTH);
+    if (recordIndex < 0) return false;
     try {
       memory.copyFrom(src, srcOffset, DATA_OFFSET + recordIndex + HEADER_LENGTH, length);
     } catch (RuntimeException | Error e) {
@@ -177,7 +189,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       throw e;
     }
     publish(recordIndex, length + HEADER_LENGTH);
-    Reference.reachabilityFence(this);
+    return true;
   }
 
   @Override

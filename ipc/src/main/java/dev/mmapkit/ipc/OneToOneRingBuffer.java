@@ -5,9 +5,7 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import dev.mmapkit.MappedFile;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * A ring with one producer thread (in one process) and one consumer thread. The producer writes a
@@ -29,21 +27,7 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   }
 
   @Override
-  public boolean write(int type, MemorySegment src) {
-    // Not a call to the ranged write: a call level the JIT does not inline costs a call per
-    // message, and it stops inlining a callee it has already compiled big on its own.
-    ProducerSlot slot = writer(type, src.byteSize());
-    return append(slot, type | slot.bits, src, 0, (int) src.byteSize()) || refused();
-  }
-
-  @Override
-  public boolean write(int type, MemorySegment src, long offset, long length) {
-    Objects.checkFromIndexSize(offset, length, src.byteSize());
-    ProducerSlot slot = writer(type, length);
-    return append(slot, type | slot.bits, src, offset, (int) length) || refused();
-  }
-
-  private boolean append(
+  boolean append(
       ProducerSlot slot, int typeAndSlot, MemorySegment src, long srcOffset, int length) {
     // A copied record is complete before the tail covers it: the next header zeroed, the payload,
     // then type and length in one release store. A consumer polling the head sees the record in
@@ -53,21 +37,14 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     int required = align(recordLength);
     long tail = memory.getLong(TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
-    if (!fitsAtTail(tail, tailIndex, required) && !fitsAfterHeadRead(tail, tailIndex, required)) {
-      // Padding first, or a full ring: the general claim. Rare (once a lap, or when writes are
-      // refused anyway), so that copyAndPublish stays cold here: compiled big on its own, the JIT
-      // would no longer inline it into a many-to-one ring's write in the same process.
-      long recordIndex = claimSlowly(typeAndSlot, recordLength);
-      if (recordIndex < 0) return false;
-      copyAndPublish(recordIndex, src, srcOffset, length);
-      return true;
+    if (!fitsAtTail(tail, tailIndex, required)) {
+      return super.append(slot, typeAndSlot, src, srcOffset, length);
     }
     memory.setLong(DATA_OFFSET + ((tailIndex + required) & mask), 0L);
     memory.copyFrom(src, srcOffset, DATA_OFFSET + tailIndex + HEADER_LENGTH, length);
     memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, typeAndSlot));
     advanceTail(tail + required);
     wakeConsumerIfWaiting();
-    Reference.reachabilityFence(this);
     return true;
   }
 
@@ -78,16 +55,6 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
   private boolean fitsAtTail(long tail, long tailIndex, int required) {
     return required <= capacity - tailIndex
         && required + HEADER_LENGTH <= capacity - (tail - headCache);
-  }
-
-  /**
-   * Whether {@code required} bytes fit before the end of the data area and, by the head read again
-   * now, leave room for the header after them.
-   */
-  private boolean fitsAfterHeadRead(long tail, long tailIndex, int required) {
-    if (required > capacity - tailIndex) return false;
-    headCache = memory.getLongAcquire(HEAD_POSITION_OFFSET);
-    return fitsAtTail(tail, tailIndex, required);
   }
 
   @Override
