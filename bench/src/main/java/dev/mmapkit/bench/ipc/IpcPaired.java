@@ -2,7 +2,10 @@ package dev.mmapkit.bench.ipc;
 
 import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.bench.Median;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,8 +39,9 @@ import java.util.Locale;
  * and {@code m2o} one-way throughput. {@code OURS} and {@code THEIRS} ({@code mmapkit} and {@code
  * agrona} by default) may name the same ring, to see what the harness reports for two identical
  * contenders. {@code IpcPaired KIND,SIZE,ROUNDS KIND,SIZE,ROUNDS ...} runs several comparisons one
- * after another in one JVM, as {@code bench/run ipc} does: {@code rtt,32,10 bcast,32,10 o2o,32,10
- * o2o,256,10 m2o,32,3} brought back the many-to-one slow process of session 6 in one run of two.
+ * after another in one JVM, as {@code bench/run ipc} did until session 7 (it now runs each in a JVM
+ * of its own, {@link #compareInFork}): {@code rtt,32,10 bcast,32,10 o2o,32,10 o2o,256,10 m2o,32,3}
+ * shows what a process that writes to both kinds of ring gets from many-to-one rings.
  */
 public final class IpcPaired {
   private IpcPaired() {}
@@ -48,6 +52,7 @@ public final class IpcPaired {
   private static final long SLICE_WARM_UP_NANOS = 10_000_000L;
   private static final int ROUND_TRIPS_PER_SLICE = 20_000;
   private static final long THROUGHPUT_SLICE_NANOS = 40_000_000L;
+  private static final String FORKED = "--forked";
 
   /** What one slice measured: p50, p99 and mean round trip in ns, or a rate in M msgs/s. */
   private interface Slice {
@@ -64,9 +69,31 @@ public final class IpcPaired {
   record Outcome(String metric, double ours, double theirs, String unit, double ratio) {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals(FORKED)) {
+      // One comparison for a parent JVM (compareInFork): the log to stderr, outcomes to stdout.
+      List<Outcome> outcomes =
+          compare(
+              args[1],
+              Integer.parseInt(args[2]),
+              Integer.parseInt(args[3]),
+              "mmapkit",
+              "agrona",
+              System.err);
+      for (Outcome o : outcomes) {
+        System.out.printf(
+            Locale.ROOT,
+            "%s %s %s %s %s%n",
+            o.metric(),
+            Double.toString(o.ours()),
+            Double.toString(o.theirs()),
+            o.unit().replace(' ', '_'),
+            Double.toString(o.ratio()));
+      }
+      return;
+    }
     if (args[0].contains(",")) {
-      // KIND,SIZE,ROUNDS ... : one comparison after another in this JVM, as bench/run ipc runs
-      // them, to see what the earlier ones leave the later ones (compiled code, profiles).
+      // KIND,SIZE,ROUNDS ... : one comparison after another in this JVM, to see what the earlier
+      // ones leave the later ones (compiled code, profiles).
       for (String spec : args) {
         String[] fields = spec.split(",");
         compare(
@@ -97,7 +124,7 @@ public final class IpcPaired {
     List<Comparison> rows = new ArrayList<>();
     String method =
         rounds + " rounds of fresh links, " + PAIRS_PER_ROUND + " alternating slice pairs each";
-    List<Outcome> rtt = compare("rtt", 32, rounds, "mmapkit", "agrona", System.err);
+    List<Outcome> rtt = compareInFork("rtt", 32, rounds);
     double[] goals = {1.0, 1 / 1.2, 1.0};
     for (int m = 0; m < rtt.size(); m++) {
       Outcome o = rtt.get(m);
@@ -114,7 +141,7 @@ public final class IpcPaired {
                   + (m == 1 ? "; goal p99 <= 1.2x Agrona's" : "")
                   + "; anchor Agrona OneToOneRingBuffer"));
     }
-    Outcome broadcast = compare("bcast", 32, rounds, "mmapkit", "agrona", System.err).get(0);
+    Outcome broadcast = compareInFork("bcast", 32, rounds).get(0);
     rows.add(
         new Comparison(
             "broadcast-rtt-p50-vs-agrona-paired",
@@ -128,7 +155,7 @@ public final class IpcPaired {
                 + "; anchor Agrona BroadcastTransmitter + CopyBroadcastReceiver"));
     for (String kind : List.of("o2o", "m2o")) {
       for (int size : quick ? List.of(32) : List.of(32, 256)) {
-        Outcome o = compare(kind, size, rounds, "mmapkit", "agrona", System.err).get(0);
+        Outcome o = compareInFork(kind, size, rounds).get(0);
         rows.add(
             new Comparison(
                 kind + "-throughput" + (size == 32 ? "" : "-" + size + "b") + "-vs-agrona-paired",
@@ -145,6 +172,47 @@ public final class IpcPaired {
       }
     }
     return rows;
+  }
+
+  /**
+   * {@link #compare} of mmapkit and Agrona in a JVM of its own, as JMH forks one per benchmark: in
+   * one JVM, what the earlier comparisons compiled and profiled carried over to the later ones
+   * (many-to-one throughput after the one-to-one rounds: 0.44-0.68 of Agrona's, against 0.84-0.97
+   * alone; {@code docs/performance.md}, sessions 6 and 7). Both contenders still share the JVM.
+   */
+  static List<Outcome> compareInFork(String kind, int size, int rounds) throws Exception {
+    List<String> command = Peer.javaCommand(IpcPaired.class);
+    command.addAll(List.of(FORKED, kind, Integer.toString(size), Integer.toString(rounds)));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<Outcome> outcomes = new ArrayList<>();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        String[] f = line.split(" ");
+        // A JVM agent (a profiler, say) may print lines of its own.
+        if (f.length != 5) continue;
+        try {
+          outcomes.add(
+              new Outcome(
+                  f[0],
+                  Double.parseDouble(f[1]),
+                  Double.parseDouble(f[2]),
+                  f[3].replace('_', ' '),
+                  Double.parseDouble(f[4])));
+        } catch (NumberFormatException notAnOutcome) {
+          // likewise
+        }
+      }
+    }
+    int exit = process.waitFor();
+    if (exit != 0 || outcomes.isEmpty()) {
+      throw new IllegalStateException(
+          "the " + kind + " " + size + " B comparison's JVM exited with " + exit);
+    }
+    return outcomes;
   }
 
   /**

@@ -20,18 +20,7 @@ final class Peer implements AutoCloseable {
   /** Starts the peer and waits until it says it is ready. */
   Peer(Path directory, String... args) throws IOException {
     this.directory = directory;
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // Passed on from this JVM: IpcPaired's peers park when their link is paused (see PeerIdle).
-    String idle = System.getProperty(PeerIdle.PROPERTY);
-    if (idle != null) command.add("-D" + PeerIdle.PROPERTY + "=" + idle);
-    command.add("--enable-native-access=ALL-UNNAMED");
-    // Agrona reaches into jdk.internal.misc; mmapkit does not need this.
-    command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-    command.add("--sun-misc-unsafe-memory-access=allow");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(PeerMain.class.getName());
+    List<String> command = javaCommand(PeerMain.class);
     command.addAll(List.of(args));
     process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     out =
@@ -45,6 +34,26 @@ final class Peer implements AutoCloseable {
       process.destroyForcibly();
       throw new IOException("peer did not start: " + line);
     }
+  }
+
+  /**
+   * The command line of a JVM like this one, on its class path, that runs {@code main}: with
+   * Agrona's flags, and IpcPaired's peer idling passed on.
+   */
+  static List<String> javaCommand(Class<?> main) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Passed on from this JVM: IpcPaired's peers park when their link is paused (see PeerIdle).
+    String idle = System.getProperty(PeerIdle.PROPERTY);
+    if (idle != null) command.add("-D" + PeerIdle.PROPERTY + "=" + idle);
+    command.add("--enable-native-access=ALL-UNNAMED");
+    // Agrona reaches into jdk.internal.misc; mmapkit does not need this.
+    command.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
+    command.add("--sun-misc-unsafe-memory-access=allow");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    return command;
   }
 
   /** The next line the peer printed after "ready", or null at its end. */
