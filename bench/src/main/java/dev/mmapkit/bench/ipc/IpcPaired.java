@@ -69,28 +69,10 @@ public final class IpcPaired {
   record Outcome(String metric, double ours, double theirs, String unit, double ratio) {}
 
   public static void main(String[] args) throws Exception {
-    if (args[0].equals(FORKED)) {
-      // One comparison for a parent JVM (compareInFork): the log to stderr, outcomes to stdout.
-      List<Outcome> outcomes =
-          compare(
-              args[1],
-              Integer.parseInt(args[2]),
-              Integer.parseInt(args[3]),
-              "mmapkit",
-              "agrona",
-              System.err);
-      for (Outcome o : outcomes) {
-        System.out.printf(
-            Locale.ROOT,
-            "%s %s %s %s %s%n",
-            o.metric(),
-            Double.toString(o.ours()),
-            Double.toString(o.theirs()),
-            o.unit().replace(' ', '_'),
-            Double.toString(o.ratio()));
-      }
-      return;
-    }
+    // --forked KIND SIZE ROUNDS: one comparison for a parent JVM (compareInFork), the log to
+    // stderr and the outcomes to stdout.
+    boolean forked = args[0].equals(FORKED);
+    if (forked) args = Arrays.copyOfRange(args, 1, args.length);
     if (args[0].contains(",")) {
       // KIND,SIZE,ROUNDS ... : one comparison after another in this JVM, to see what the earlier
       // ones leave the later ones (compiled code, profiles).
@@ -111,7 +93,19 @@ public final class IpcPaired {
     int rounds = Integer.parseInt(args[2]);
     String ours = args.length > 3 ? args[3] : "mmapkit";
     String theirs = args.length > 4 ? args[4] : "agrona";
-    compare(kind, size, rounds, ours, theirs, System.out);
+    List<Outcome> outcomes =
+        compare(kind, size, rounds, ours, theirs, forked ? System.err : System.out);
+    if (!forked) return;
+    for (Outcome o : outcomes) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s %s %s %s %s%n",
+          o.metric(),
+          Double.toString(o.ours()),
+          Double.toString(o.theirs()),
+          o.unit().replace(' ', '_'),
+          Double.toString(o.ratio()));
+    }
   }
 
   /**
