@@ -66,7 +66,34 @@ public final class IpcPaired {
    * One metric of a comparison: the median over rounds of the rounds' ratios (higher = better for
    * us), and the median over rounds of each side's round medians.
    */
-  record Outcome(String metric, double ours, double theirs, String unit, double ratio) {}
+  record Outcome(String metric, double ours, double theirs, String unit, double ratio) {
+    /** This outcome as one line, for a parent JVM ({@link #compareInFork}) to {@link #parse}. */
+    String line() {
+      return String.join(
+          " ",
+          metric,
+          Double.toString(ours),
+          Double.toString(theirs),
+          unit.replace(' ', '_'),
+          Double.toString(ratio));
+    }
+
+    /** The outcome a {@link #line} holds, or null for any other line. */
+    static Outcome parse(String line) {
+      String[] f = line.split(" ");
+      if (f.length != 5) return null;
+      try {
+        return new Outcome(
+            f[0],
+            Double.parseDouble(f[1]),
+            Double.parseDouble(f[2]),
+            f[3].replace('_', ' '),
+            Double.parseDouble(f[4]));
+      } catch (NumberFormatException notAnOutcome) {
+        return null;
+      }
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     // --forked KIND SIZE ROUNDS: one comparison for a parent JVM (compareInFork), the log to
@@ -95,17 +122,7 @@ public final class IpcPaired {
     String theirs = args.length > 4 ? args[4] : "agrona";
     List<Outcome> outcomes =
         compare(kind, size, rounds, ours, theirs, forked ? System.err : System.out);
-    if (!forked) return;
-    for (Outcome o : outcomes) {
-      System.out.printf(
-          Locale.ROOT,
-          "%s %s %s %s %s%n",
-          o.metric(),
-          Double.toString(o.ours()),
-          Double.toString(o.theirs()),
-          o.unit().replace(' ', '_'),
-          Double.toString(o.ratio()));
-    }
+    if (forked) outcomes.forEach(o -> System.out.println(o.line()));
   }
 
   /**
@@ -185,20 +202,9 @@ public final class IpcPaired {
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
-        String[] f = line.split(" ");
         // A JVM agent (a profiler, say) may print lines of its own.
-        if (f.length != 5) continue;
-        try {
-          outcomes.add(
-              new Outcome(
-                  f[0],
-                  Double.parseDouble(f[1]),
-                  Double.parseDouble(f[2]),
-                  f[3].replace('_', ' '),
-                  Double.parseDouble(f[4])));
-        } catch (NumberFormatException notAnOutcome) {
-          // likewise
-        }
+        Outcome outcome = Outcome.parse(line);
+        if (outcome != null) outcomes.add(outcome);
       }
     }
     int exit = process.waitFor();
