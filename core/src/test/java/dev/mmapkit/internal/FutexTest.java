@@ -41,7 +41,12 @@ class FutexTest {
       MemorySegment word = arena.allocate(ValueLayout.JAVA_INT);
       var waiter = CompletableFuture.supplyAsync(() -> access.futexWait(word, 0, 2_000_000_000L));
       access.futexWake(arena.allocate(ValueLayout.JAVA_INT), 1); // another word
+      // The waiter's call may be the first: it starts the thread, and publishes it just after.
       Thread warmUp = FutexWarmUp.thread();
+      for (int i = 0; i < 500 && warmUp == null; i++) {
+        Thread.sleep(10);
+        warmUp = FutexWarmUp.thread();
+      }
       assertNotNull(warmUp, "no warm-up thread after a futex call");
       assertEquals("mmapkit-futex-warm-up", warmUp.getName());
       warmUp.join(30_000);

@@ -109,15 +109,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   /**
    * Claims room for a record of {@code recordLength} bytes (header included), first padding to the
-   * end of the data area if the record would not fit before it; writes the record's header ({@code
-   * typeAndSlot}, the length negated) and counts the record as written in {@code slot}.
+   * end of the data area if the record would not fit before it, and writes the record's header
+   * ({@code typeAndSlot}, the length negated).
    *
    * @return the record's offset in {@link #data}, or {@link #BACK_PRESSURED}
    */
   abstract long claim(ProducerSlot slot, int typeAndSlot, int recordLength);
-
-  /** Takes an aborted claim out of the records written. */
-  abstract void uncountRecord();
 
   @Override
   public final long capacity() {
@@ -173,8 +170,9 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * Writes a whole record whose payload is {@code length} bytes of {@code src} from {@code
    * srcOffset}: claims it, copies the payload and publishes it, or aborts the claim if the copy
    * throws (the source's arena closed, or confined to another thread), so that a failed write never
-   * leaves a claim open. A ring may do it in another order ({@link OneToOneRingBuffer} publishes a
-   * complete record with its tail).
+   * leaves a claim open. A ring may do it in another order (both publish a complete record in one
+   * state change when they can: {@link OneToOneRingBuffer} with its tail, {@link
+   * ManyToOneRingBuffer} with its header).
    *
    * @return false if the ring is full
    */
@@ -280,7 +278,6 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     claimSlot(data.get(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET), recordIndex); // validates
     data.set(ValueLayout.JAVA_INT, recordIndex + TYPE_OFFSET, PADDING_TYPE);
     INT.setRelease(data, recordIndex + LENGTH_OFFSET, -length);
-    uncountRecord();
     wakeConsumerIfWaiting();
   }
 
@@ -596,32 +593,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           data, headIndex, header(length, typeField), header(-length, PADDING_TYPE))) {
         return false;
       }
-      // A record claim was counted as written when its header was; it will never be read.
-      if ((typeField & PADDING_CLAIM_FLAG) == 0) {
-        LONG.setRelease(
-            meta,
-            RECORDS_RECOVERED_OFFSET,
-            (long) LONG.getOpaque(meta, RECORDS_RECOVERED_OFFSET) + 1);
-      }
     } else {
-      // A claim whose header is not written yet. Padded only when the claimer is provably dead:
-      // no live producer (nor any without a slot) has a claim in flight and a dead one has. Every
-      // producer counts a claim in flight before moving the tail and stops after its header
-      // store; so with the tail read first, a live producer's claim below that tail with the
-      // counter read as 0 has its header visible, and the scan stops at it (headers precede
-      // payloads, so the scan cannot land inside a live record). Claims made after the tail read
-      // lie beyond the scan. The dead claims' space is still zero (claims never reach what the
-      // consumer has not zeroed yet): pad up to the first written header.
+      // A claim whose header is not written yet (many-to-one only): padded up to where its
+      // producer's slot says it ends, if that producer is provably dead. One compare-and-set of
+      // the whole header: a live producer's header that landed since the length was read must not
+      // get a padding type.
       long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
-      if (!manyToOne || tail <= head || !onlyDeadProducersClaiming()) return false;
-      long end =
-          headIndex + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
-      long next = headIndex + ALIGNMENT;
-      while (next < end && (long) LONG.getVolatile(data, next) == 0) next += ALIGNMENT;
-      // One compare-and-set of the whole header: a live producer's header that landed since the
-      // length was read must not get a padding type.
-      if (!LONG.compareAndSet(
-          data, headIndex, 0L, header((int) (next - headIndex), PADDING_TYPE))) {
+      if (!manyToOne || tail <= head) return false;
+      long end = deadClaimEnd(head, tail);
+      if (end <= head
+          || !LONG.compareAndSet(data, headIndex, 0L, header((int) (end - head), PADDING_TYPE))) {
         return false;
       }
     }
@@ -660,21 +641,47 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     return ProducerSlots.ownerAlive(meta, slotOffset(slot));
   }
 
-  /** Whether some producer has a claim in flight, and only dead ones have. */
-  private boolean onlyDeadProducersClaiming() {
-    boolean dead = false;
+  /**
+   * Where the header-less claim at {@code head} ends, if no live producer can be making it; else
+   * {@code head}. {@code tail} was read first, so every claim below it is recorded in its slot by
+   * now (the record precedes the compare-and-set), or has moved on, which its thread does only
+   * after writing the claim's header. Claimers of {@code head}: a thread whose slot's claim start
+   * is the head (or whose recorded claim spans it, after padding at the end of the ring), or one
+   * without a slot of its own, which counts its claims in flight. If one of them is alive, or
+   * cannot be checked (slot 0), the claim may be live. A dead one whose slot has the claim's end
+   * gives the end; one that died before recording it (the thread that won the head, or one that
+   * lost it) wrote no byte of its claim, so the claim is zero up to the first word written after
+   * it: a later record's header, or the start of a later claim, which its slot records and whose
+   * payload may come before its header.
+   */
+  private long deadClaimEnd(long head, long tail) {
+    long headIndex = head & mask;
+    long limit = head + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
+    boolean deadClaimer = false;
     for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
       long offset = slotOffset(slot);
-      if (((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) & CLAIMS_IN_FLIGHT_MASK) == 0) {
-        continue;
+      // A free slot's words mean nothing: it was freed with no claim that may be unread.
+      if (slot != 0 && (long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0) continue;
+      boolean inFlight = (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) != 0;
+      // Slot 0 is nobody's own: its claim words are never written.
+      long start =
+          slot == 0 ? NO_CLAIM : (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_START);
+      long end = slot == 0 ? NO_CLAIM : (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_END);
+      boolean made = end > start && end <= tail;
+      boolean atHead = start == head || (made && start < head && end > head);
+      if (inFlight || atHead) {
+        // Slot 0 counts producers without a slot, who cannot be checked.
+        if (slot == 0 || producerAlive(slot)) return head;
+        if (atHead && made) return Math.min(end, head + capacity - headIndex);
+        deadClaimer = true;
+      } else if (start > head) {
+        limit = Math.min(limit, start);
       }
-      // Slot 0 counts producers without a slot, who cannot be checked.
-      if (slot == 0) return false;
-      long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-      if (pid == 0 || producerAlive(slot)) return false;
-      dead = true;
     }
-    return dead;
+    if (!deadClaimer) return head;
+    long next = head + ALIGNMENT;
+    while (next < limit && (long) LONG.getVolatile(data, next & mask) == 0) next += ALIGNMENT;
+    return next;
   }
 
   /**
@@ -760,19 +767,29 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
       if (pid == 0 || producerAlive(slot)) continue;
       // Emptiness looked at after the death: a dead process makes no new claims.
-      if (((long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) & CLAIMS_IN_FLIGHT_MASK) != 0
-          && (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET)
-              != (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET)) {
+      long head = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
+      if (mayHaveUnreadClaim(offset, head)
+          && (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET) != head) {
         continue;
       }
       // Through a value in flux, so no one sees pid 0 (dead) with a stale start time.
       if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
-        ProducerSlots.retireClaims(meta, offset);
+        ProducerSlots.clearClaims(meta, offset);
         LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
         LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
         LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
       }
     }
+  }
+
+  /**
+   * Whether the slot at {@code offset} has a claim in flight or records one at or after {@code
+   * head}, which {@link #unblock} may need the slot for.
+   */
+  private boolean mayHaveUnreadClaim(long offset, long head) {
+    return (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIMS) != 0
+        || (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_START) >= head
+        || (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_END) > head;
   }
 
   @Override
@@ -796,19 +813,25 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   }
 
   /**
-   * Records written: the ring's own count plus what each producer slot counts (claims that got a
-   * header, so claims still being written are included), minus the claims aborted and those of dead
-   * producers that the consumer turned into padding.
+   * Records written: those the consumer has read, and those between head and tail, walked from the
+   * head (claims being written count, padding does not). Exact while no copying write is in
+   * progress; the walk stops at a record whose header is not written yet (a many-to-one copying
+   * write, or a dead producer's claim), so a record being written and those after it count only
+   * once it has its header. Takes time in proportion to the records waiting.
    */
   public final long recordsWritten() {
-    long records =
-        (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET)
-            - (long) LONG.getVolatile(meta, RECORDS_ABORTED_OFFSET)
-            - (long) LONG.getVolatile(meta, RECORDS_RECOVERED_OFFSET);
-    for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
-      records +=
-          (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_CLAIMS)
-              >>> CLAIMS_IN_FLIGHT_BITS;
+    long records = (long) LONG.getVolatile(meta, RECORDS_READ_OFFSET);
+    long position = (long) LONG.getVolatile(meta, HEAD_POSITION_OFFSET);
+    long tail = (long) LONG.getVolatile(meta, TAIL_POSITION_OFFSET);
+    while (position < tail) {
+      long index = position & mask;
+      long header = (long) LONG.getVolatile(data, index);
+      int length = LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
+      int type = LITTLE_ENDIAN ? (int) (header >>> 32) : (int) header;
+      long size = Math.abs((long) length);
+      if (size < HEADER_LENGTH || align((int) size) > capacity - index) break;
+      if (type != PADDING_TYPE && (length > 0 || (type & PADDING_CLAIM_FLAG) == 0)) records++;
+      position += align((int) size);
     }
     return records;
   }

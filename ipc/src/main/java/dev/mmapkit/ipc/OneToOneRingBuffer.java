@@ -62,7 +62,6 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     // The common case only, so that the JIT inlines this into tryClaim(); anything else is
     // claimSlowly.
     int required = align(recordLength);
-    // The tail and the records written share a line that only this producer writes.
     long tail = memory.getLong(TAIL_POSITION_OFFSET);
     long tailIndex = tail & mask;
     if (!fitsAtTail(tail, tailIndex, required)) return claimSlowly(typeAndSlot, recordLength);
@@ -107,9 +106,8 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
     return recordIndex;
   }
 
-  /** Counts the record claimed and publishes the tail that covers it. */
+  /** Publishes the tail that covers the record claimed. */
   private void advanceTail(long newTail) {
-    memory.setLong(RECORDS_WRITTEN_OFFSET, memory.getLong(RECORDS_WRITTEN_OFFSET) + 1);
     if (memory.getIntOpaque(SLEEP_ENABLED_OFFSET) == 0) {
       memory.setLongRelease(TAIL_POSITION_OFFSET, newTail);
       // A producer preempted between the check and the store may find sleeping enabled now; then
@@ -122,10 +120,5 @@ public final class OneToOneRingBuffer extends MappedRingBuffer {
       // rings whose consumer never sleeps do not pay it.
       memory.setLongVolatile(TAIL_POSITION_OFFSET, newTail);
     }
-  }
-
-  @Override
-  void uncountRecord() {
-    memory.setLong(RECORDS_WRITTEN_OFFSET, memory.getLong(RECORDS_WRITTEN_OFFSET) - 1);
   }
 }

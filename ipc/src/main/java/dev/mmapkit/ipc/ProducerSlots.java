@@ -22,7 +22,7 @@ import java.util.Map;
  * stay free for other processes); the slot of a thread that has ended goes to the next thread that
  * asks. Slots are never given back while the process lives (the consumer frees them once it has
  * died): closing a ring object while one of its threads still claims must not hand that thread's
- * slot, whose claims word it goes on storing, to another producer. So the slots a process takes on
+ * slot, where it goes on recording its claims, to another producer. So the slots a process takes on
  * a file are bounded whatever it opens and closes.
  */
 final class ProducerSlots {
@@ -115,16 +115,15 @@ final class ProducerSlots {
       }
     }
     if (ended >= 0) {
-      // An ended thread has no claim in flight, and its termination happens-before isAlive()
-      // returned false: its last claims word is visible here. Its records stay counted.
+      // An ended thread has no claim in flight: its last claim, recorded in the slot, is made.
       ProducerSlot slot = threadSlots[ended];
       LONG.setVolatile(
           meta, MappedRingBuffer.slotOffset(slot.index) + PRODUCER_THREAD, thread.threadId());
-      return threadSlots[ended] = new ProducerSlot(thread, slot.index, slot.claims);
+      return threadSlots[ended] = new ProducerSlot(thread, slot.index);
     }
     if (empty < 0) return null;
     int index = takeFreeSlot(meta, thread.threadId());
-    return index == 0 ? null : (threadSlots[empty] = new ProducerSlot(thread, index, 0));
+    return index == 0 ? null : (threadSlots[empty] = new ProducerSlot(thread, index));
   }
 
   /**
@@ -135,7 +134,7 @@ final class ProducerSlots {
     if (processSlot != null) return processSlot;
     int index = takeFreeSlot(meta, PROCESS_SLOT);
     if (index == 0) index = takeDeadProcessSlot(meta);
-    return processSlot = new ProducerSlot(null, index, 0);
+    return processSlot = new ProducerSlot(null, index);
   }
 
   /**
@@ -204,19 +203,16 @@ final class ProducerSlots {
 
   private static void takeSlot(MemorySegment meta, long offset, long thread) {
     // A dead owner's claims in flight become unrecoverable: they would count as ours.
-    retireClaims(meta, offset);
+    clearClaims(meta, offset);
     LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
     LONG.setVolatile(meta, offset + PRODUCER_START_TIME, Processes.currentStartTime());
     LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
   }
 
-  /**
-   * Moves the records a slot that changes hands counted to the ring's own count and zeroes its
-   * claims word.
-   */
-  static void retireClaims(MemorySegment meta, long slotOffset) {
-    long claims = (long) LONG.getAndSet(meta, slotOffset + PRODUCER_CLAIMS, 0L);
-    long records = claims >>> CLAIMS_IN_FLIGHT_BITS;
-    if (records != 0) LONG.getAndAdd(meta, RECORDS_WRITTEN_OFFSET, records);
+  /** Forgets the claims of a slot that changes hands: none in flight, none recorded. */
+  static void clearClaims(MemorySegment meta, long slotOffset) {
+    LONG.setVolatile(meta, slotOffset + PRODUCER_CLAIMS, 0L);
+    LONG.setVolatile(meta, slotOffset + PRODUCER_CLAIM_START, NO_CLAIM);
+    LONG.setVolatile(meta, slotOffset + PRODUCER_CLAIM_END, NO_CLAIM);
   }
 }

@@ -25,8 +25,6 @@ import dev.mmapkit.internal.FileHeader;
  *       time</td></tr>
  *   <tr><td>{@value #RECORDS_READ_OFFSET}</td><td>8</td><td>records (not padding) the consumer
  *       has read</td></tr>
- *   <tr><td>{@value #RECORDS_RECOVERED_OFFSET}</td><td>8</td><td>records counted as written whose
- *       claim the consumer turned into padding because their producer died</td></tr>
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: producers increment it to
  *       wake a sleeping consumer (own line)</td></tr>
  *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a consumer has waited on the
@@ -39,21 +37,23 @@ import dev.mmapkit.internal.FileHeader;
  *   <tr><td>{@value #UNBLOCK_COUNT_OFFSET}</td><td>8</td><td>claims of dead producers turned into
  *       padding</td></tr>
  *   <tr><td>{@value #WAKE_COUNT_OFFSET}</td><td>8</td><td>futex wake-ups producers issued</td></tr>
- *   <tr><td>{@value #RECORDS_ABORTED_OFFSET}</td><td>8</td><td>claims aborted after they were
- *       counted as written (many-to-one; a one-to-one producer uncounts its own)</td></tr>
  *   <tr><td>{@value #PRODUCERS_OFFSET}</td><td>{@value #PRODUCER_SLOT_SIZE} × {@value
  *       #PRODUCER_SLOTS}</td><td>producer table, one slot per line: per slot, process id (8, at
  *       {@value #PRODUCER_PID}; while the slot changes hands, minus the identity, pid × 2^41 + start
  *       time, of the process moving it, which holds the slot alive only while it runs), start
- *       time (8, at {@value #PRODUCER_START_TIME}), claims (8, at {@value #PRODUCER_CLAIMS}) and
- *       owning thread (8, at {@value #PRODUCER_THREAD}). Claims: in bits 0–{@value
- *       #CLAIMS_IN_FLIGHT_BITS}−1 the claims in flight of a many-to-one producer (claims whose tail
- *       move may be visible but whose header may not be yet), above them the records it has
- *       written. Owning thread 0: the slot of a whole process, which all its threads without a slot
- *       of their own share, updating claims with atomic adds; otherwise the Java thread id of the
- *       one thread that writes the slot, with plain stores (the fast path: one atomic instruction
- *       per claim, the tail's). Slot 0 has no process: it means "unregistered", and its counters
- *       are those of producers without a slot</td></tr>
+ *       time (8, at {@value #PRODUCER_START_TIME}), owning thread (8, at {@value
+ *       #PRODUCER_THREAD}), claims in flight (8, at {@value #PRODUCER_CLAIMS}), claim start (8, at
+ *       {@value #PRODUCER_CLAIM_START}) and claim end (8, at {@value #PRODUCER_CLAIM_END}). Owning
+ *       thread 0: the slot of a whole process, which all its threads without a slot of their own
+ *       share; they count their claims in flight (tail moved, header maybe not written yet) in the
+ *       claims word with atomic adds. Otherwise the Java thread id of the one thread that writes
+ *       the slot, with plain stores: before each compare-and-set of the tail the position it
+ *       expects (claim start), after a successful one the new tail (claim end), both before any
+ *       byte of the claim. So an end above the start is a claim made, [start, end); an end at or
+ *       below it, the thread's previous claim and an attempt at start that may have lost. Both are
+ *       {@value #NO_CLAIM} in a slot that has not claimed yet. Slot 0 has no process: it means
+ *       "unregistered", and its claims word counts the claims in flight of producers without a
+ *       slot</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -62,25 +62,32 @@ import dev.mmapkit.internal.FileHeader;
  * (readers mask the slot off), so a claim left by a dead process can be attributed; bit 31 marks a
  * one-to-one producer's padding claim ({@link #PADDING_CLAIM_FLAG}). A committed record has a
  * positive length, written last with release semantics, so a reader that sees it sees the whole
- * record; while claimed, the length is negated. A record never wraps: when one does not fit before
- * the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. A zero length means "not
- * written yet": in a many-to-one ring the consumer zeroes what it has read, in whole lines ({@link
- * #ZEROING_SLACK}); in a one-to-one ring the producer writes its claimed header (a copied record:
- * the whole record) before it moves the tail and zeroes the header after its record, and the
- * consumer zeroes nothing.
+ * record; while claimed ({@code tryClaim}), the length is negated. A record never wraps: when one
+ * does not fit before the end, a padding record (type {@link #PADDING_TYPE}) fills the rest. A zero
+ * length means "not written yet": in a many-to-one ring the consumer zeroes what it has read, in
+ * whole lines ({@link #ZEROING_SLACK}), and a copying {@code write} by a thread with a slot of its
+ * own writes the payload first and then type and length in one release store, so the consumer sees
+ * such a record in one state change; in a one-to-one ring the producer writes its claimed header (a
+ * copied record: the whole record) before it moves the tail and zeroes the header after its record,
+ * and the consumer zeroes nothing.
  *
- * <p>Version 4 (this one): a producer slot changing hands names the process moving it (minus its
- * identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a slot was
- * lost for good); a many-to-one consumer zeroes only whole lines, its producers leaving {@link
- * #ZEROING_SLACK} bytes unclaimed behind the head. Version 3 files are refused: a version 3 process
- * would take the new value for a dead owner's pid and free the slot under the process moving it,
- * and a version 3 producer would claim bytes the consumer has not zeroed yet. Version 3: producer
- * slots are a cache line each and may belong to one thread, whose claims then cost no atomic add;
- * aborted claims are counted ring-wide. Version 2 files are refused: a version 2 producer would
- * count claims in flight where a version 3 consumer does not look. Version 2: the one-to-one
- * producer writes before moving the tail and the consumer no longer zeroes; the producer slots hold
- * a claims word; the waiter word is the sleeping consumer's identity. Version 1 files are refused:
- * a version 1 producer with this consumer would deliver stale records again.
+ * <p>Version 5 (this one): a many-to-one thread with a slot of its own records each claim's start
+ * and end in its slot instead of counting claims in flight and records written, and its copying
+ * writes leave the header for last; records written are counted from the consumer's count and the
+ * records between head and tail. Version 4 files are refused: a version 4 consumer would take such
+ * a header-less claim for a dead one and pad it, and a version 4 producer records no claim where a
+ * version 5 consumer looks. Version 4: a producer slot changing hands names the process moving it
+ * (minus its identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a
+ * slot was lost for good); a many-to-one consumer zeroes only whole lines, its producers leaving
+ * {@link #ZEROING_SLACK} bytes unclaimed behind the head. Version 3 files are refused: a version 3
+ * process would take the new value for a dead owner's pid and free the slot under the process
+ * moving it, and a version 3 producer would claim bytes the consumer has not zeroed yet. Version 3:
+ * producer slots are a cache line each and may belong to one thread, whose claims then cost no
+ * atomic add; aborted claims are counted ring-wide. Version 2 files are refused: a version 2
+ * producer would count claims in flight where a version 3 consumer does not look. Version 2: the
+ * one-to-one producer writes before moving the tail and the consumer no longer zeroes; the producer
+ * slots hold a claims word; the waiter word is the sleeping consumer's identity. Version 1 files
+ * are refused: a version 1 producer with this consumer would deliver stale records again.
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -89,7 +96,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -108,21 +115,18 @@ public final class RingBufferDescriptor {
 
   /** See the table. */
   public static final long TAIL_POSITION_OFFSET = FileHeader.SIZE,
-      RECORDS_WRITTEN_OFFSET = TAIL_POSITION_OFFSET + 8,
       HEAD_CACHE_POSITION_OFFSET = TAIL_POSITION_OFFSET + LINE,
       HEAD_POSITION_OFFSET = HEAD_CACHE_POSITION_OFFSET + LINE,
       CONSUMER_HEARTBEAT_OFFSET = HEAD_POSITION_OFFSET + LINE,
       CONSUMER_PID_OFFSET = CONSUMER_HEARTBEAT_OFFSET + 8,
       CONSUMER_START_TIME_OFFSET = CONSUMER_PID_OFFSET + 8,
       RECORDS_READ_OFFSET = CONSUMER_START_TIME_OFFSET + 8,
-      RECORDS_RECOVERED_OFFSET = RECORDS_READ_OFFSET + 8,
       WAKE_SEQUENCE_OFFSET = CONSUMER_HEARTBEAT_OFFSET + LINE,
       SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
       WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 8,
       BACK_PRESSURE_COUNT_OFFSET = WAKE_SEQUENCE_OFFSET + LINE,
       UNBLOCK_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       WAKE_COUNT_OFFSET = UNBLOCK_COUNT_OFFSET + 8,
-      RECORDS_ABORTED_OFFSET = WAKE_COUNT_OFFSET + 8,
       PRODUCERS_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 2 * LINE,
       DATA_OFFSET = 4 * FileHeader.SIZE;
 
@@ -135,23 +139,24 @@ public final class RingBufferDescriptor {
    */
   public static final int PRODUCER_SLOT_SIZE = 64;
 
-  /** Offsets within a producer slot: process id, start time, claims, owning thread (longs). */
+  /**
+   * Offsets within a producer slot (longs): process id, start time, owning thread, claims in flight
+   * (shared slots), claim start and claim end (a thread's own slot).
+   */
   public static final int PRODUCER_PID = 0,
       PRODUCER_START_TIME = 8,
       PRODUCER_CLAIMS = 16,
-      PRODUCER_THREAD = 24;
+      PRODUCER_THREAD = 24,
+      PRODUCER_CLAIM_START = 32,
+      PRODUCER_CLAIM_END = 40;
 
   /** {@link #PRODUCER_THREAD} of a slot that all threads of its process share. */
   public static final long PROCESS_SLOT = 0;
 
-  /** Low bits of a slot's claims word that count claims in flight; the bits above count records. */
-  public static final int CLAIMS_IN_FLIGHT_BITS = 20;
-
-  /** Mask of the claims in flight in a slot's claims word. */
-  public static final long CLAIMS_IN_FLIGHT_MASK = (1L << CLAIMS_IN_FLIGHT_BITS) - 1;
-
-  /** What one written record adds to a slot's claims word. */
-  public static final long ONE_RECORD_WRITTEN = 1L << CLAIMS_IN_FLIGHT_BITS;
+  /**
+   * {@link #PRODUCER_CLAIM_START} and {@link #PRODUCER_CLAIM_END} of a slot that has not claimed.
+   */
+  public static final long NO_CLAIM = -1;
 
   /**
    * Many-to-one: the consumer zeroes what it has read in whole lines of this many bytes, so that it

@@ -8,7 +8,9 @@ package dev.mmapkit.ipc;
  * @param manyToOne whether the ring accepts many producers
  * @param producerPosition bytes claimed since creation (= bytes written, padding included)
  * @param consumerPosition bytes consumed since creation
- * @param recordsWritten messages producers have written or are writing (claims not aborted)
+ * @param recordsWritten messages read, plus those waiting between the positions (open claims
+ *     included, padding and aborted claims not); a copying write still in progress, and the
+ *     messages after it, count once its header is written
  * @param recordsRead messages the consumer has read
  * @param backPressureEvents writes and claims refused because the ring was full
  * @param unblocks claims of dead producers turned into padding

@@ -49,10 +49,13 @@ class RecoveryAndLargeRingTest {
     registerProducer(ring, slot, child.pid(), start, claimsInFlight);
   }
 
+  /** Registers a process in {@code slot} as a shared slot (no claim recorded). */
   private static void registerProducer(
       RingBuffer ring, int slot, long pid, long start, long claimsInFlight) {
     long offset = MappedRingBuffer.slotOffset(slot);
     TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, NO_CLAIM);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
     TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
     TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
   }
@@ -248,22 +251,113 @@ class RecoveryAndLargeRingTest {
     }
   }
 
+  /**
+   * Makes {@code slot} a thread's own slot that recorded a claim: an attempt at {@code start}, and
+   * {@code end}, the end of the claim it made (at or below {@code start}: its previous claim).
+   */
+  private static void recordClaim(RingBuffer ring, int slot, long start, long end) {
+    long offset = MappedRingBuffer.slotOffset(slot);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD, 4242L);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, start);
+    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, end);
+  }
+
+  /** Moves the tail over {@code bytes} claimed by nobody who wrote a header. */
+  private static long moveTail(RingBuffer ring, long bytes) {
+    return (long)
+        MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), TAIL_POSITION_OFFSET, bytes);
+  }
+
   @Test
-  void recordsOfAFreedProducerSlotStayCounted() throws Exception {
+  void deadThreadsClaimWithAPayloadButNoHeaderIsPaddedToTheEndItsSlotRecorded() throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
-      ring.claimTimeout(Duration.ofMillis(10));
+      ring.claimTimeout(Duration.ofMillis(20));
       assertTrue(ring.write(1, new byte[4]));
-      registerDeadProducer(ring, 7, 0);
-      TestRings.meta(ring)
-          .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(7) + PRODUCER_CLAIMS, 5L << 20);
-      assertEquals(6, ring.stats().recordsWritten());
-      ring.read((t, b, o, l) -> {}, 10);
-      Thread.sleep(20);
+      // A thread of a dead process claimed 72 bytes and copied its payload, which holds words that
+      // look like headers, and died before its header: only its slot knows where the claim ends.
+      registerDeadProducer(ring, 9);
+      long start = moveTail(ring, 72);
+      recordClaim(ring, 9, start, start + 72);
+      MemorySegment data = ring.buffer();
+      long index = start & (ring.capacity() - 1);
+      for (int word = 1; word < 9; word++) {
+        data.set(ValueLayout.JAVA_LONG, index + 8L * word, MappedRingBuffer.header(16, 3));
+      }
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1, 2), readFor(ring, 300), "the payload is not read as records");
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+      assertEquals(2, ring.stats().recordsWritten(), "the padded claim is not a record");
+    }
+  }
+
+  @Test
+  void liveThreadsClaimWithoutAHeaderIsNotPaddedWhateverDeadProducersSay() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      assertTrue(ring.write(1, new byte[4]));
+      // A live thread (this process, slot 3) claimed 72 bytes and is copying its payload; a dead
+      // one recorded an attempt at the same position (it lost the race) and another counts a claim
+      // in flight.
+      registerProducer(ring, 3, Processes.currentPid(), Processes.currentStartTime(), 0);
+      long start = moveTail(ring, 72);
+      recordClaim(ring, 3, start, start + 72);
+      registerDeadProducer(ring, 5);
+      recordClaim(ring, 5, start, start);
+      registerDeadProducer(ring, 6, 1);
+      MemorySegment data = ring.buffer();
+      long index = start & (ring.capacity() - 1);
+      data.asSlice(index + HEADER_LENGTH, 64).fill((byte) 0x5a);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1), readFor(ring, 300), "many claim timeouts later: still waiting");
+      assertEquals(0, ring.stats().unblocks());
+      // The live thread commits: type and length in one store.
+      MappedRingBuffer.LONG.setRelease(
+          data, index, MappedRingBuffer.header(72, 7 | 3 << SLOT_SHIFT));
+      List<Integer> lengths = new ArrayList<>();
+      ring.read((t, b, o, l) -> lengths.add(t << 8 | l), 10);
+      assertEquals(List.of(7 << 8 | 64, 2 << 8 | 20), lengths, "nothing lost, nothing padded");
+      assertEquals(0, ring.stats().unblocks());
+    }
+  }
+
+  @Test
+  void deadThreadThatDiedAroundItsCompareAndSetLeavesAZeroClaimThatIsPaddedToTheNextRecord()
+      throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      assertTrue(ring.write(1, new byte[4]));
+      // A dead thread recorded its attempt at the head and moved the tail, but not the claim's end.
+      registerDeadProducer(ring, 9);
+      long start = moveTail(ring, 40);
+      recordClaim(ring, 9, start, 16);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1, 2), readFor(ring, 300));
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+      Thread.sleep(30);
       ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
-      assertEquals(0, slotField(ring, 7, PRODUCER_PID));
-      assertEquals(0, slotField(ring, 7, PRODUCER_CLAIMS));
-      assertEquals(6, ring.stats().recordsWritten());
-      assertEquals(1, ring.stats().recordsRead());
+      assertEquals(0, slotField(ring, 9, PRODUCER_PID));
+      assertEquals(NO_CLAIM, slotField(ring, 9, PRODUCER_CLAIM_START), "its claims forgotten");
+      assertEquals(NO_CLAIM, slotField(ring, 9, PRODUCER_CLAIM_END));
+    }
+  }
+
+  @Test
+  void deadThreadsRecordedClaimAcrossTheWrapIsPaddedInBothParts() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      moveTailToBeforeTheEnd(ring, 24);
+      // A dead thread moved the tail over 24 bytes of padding and a 112-byte record at the start,
+      // recorded the claim, copied a payload and wrote neither header.
+      registerDeadProducer(ring, 9);
+      long start = moveTail(ring, 24 + 112);
+      recordClaim(ring, 9, start, start + 24 + 112);
+      ring.buffer().asSlice(HEADER_LENGTH, 104).fill((byte) 0x77);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(2), readFor(ring, 400));
+      assertEquals(2, ring.stats().unblocks(), "the end of the ring, then the start");
+      assertEquals(0, ring.size());
     }
   }
 
@@ -299,8 +393,6 @@ class RecoveryAndLargeRingTest {
               ValueLayout.JAVA_LONG,
               end,
               MappedRingBuffer.header(-24, PADDING_CLAIM_FLAG | MAX_TYPE | 9 << SLOT_SHIFT));
-      // It counted its record before the tail store.
-      MappedRingBuffer.LONG.getAndAdd(TestRings.meta(ring), RECORDS_WRITTEN_OFFSET, 1L);
       assertEquals(List.of(), readFor(ring, 100));
       assertEquals(tail, ring.consumerPosition(), "nothing read past the tail");
       // Then after the tail store, before turning the padding claim into padding.
@@ -310,7 +402,7 @@ class RecoveryAndLargeRingTest {
       assertEquals(tail + 64, ring.consumerPosition());
       assertTrue(ring.write(3, new byte[7]));
       assertEquals(List.of(3), readFor(ring, 50));
-      // The padding claim was never counted; the record's claim was, and is taken out again.
+      // Neither the padding claim nor the padded record's claim counts as a record.
       assertEquals(0, ring.stats().recordBacklog());
     }
   }

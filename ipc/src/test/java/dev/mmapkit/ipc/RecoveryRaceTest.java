@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Races between a many-to-one consumer recovering dead producers' claims and live producers: a live
- * producer's message is never lost while a dead one still counts a claim in flight.
+ * producer's message is never lost while a dead one still counts a claim in flight (in a shared
+ * slot) or records one (in a slot of its own).
  */
 class RecoveryRaceTest {
   private TestRings rings;
@@ -39,6 +40,8 @@ class RecoveryRaceTest {
     if (MappedRingBuffer.LONG.compareAndSet(
         meta, offset + PRODUCER_PID, 0L, ProducerSlots.inFlux())) {
       meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, 1L);
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, NO_CLAIM);
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
       meta.set(
           ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, Processes.currentStartTime() + 1);
       MappedRingBuffer.LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
@@ -46,8 +49,28 @@ class RecoveryRaceTest {
   }
 
   /**
-   * Live producers only, and a dead producer that counts a claim in flight (as if its header-less
-   * claim lay further on in the ring). Every message of the live producers must be read.
+   * A dead thread (our pid, another start time) in slot 126 that recorded an attempt to claim at
+   * the head, as a thread does before its compare-and-set (it may have lost the head to another).
+   */
+  private static void keepDeadThreadClaimingAtTheHead(RingBuffer ring) {
+    long offset = MappedRingBuffer.slotOffset(126);
+    MemorySegment meta = TestRings.meta(ring);
+    if (MappedRingBuffer.LONG.compareAndSet(
+        meta, offset + PRODUCER_PID, 0L, ProducerSlots.inFlux())) {
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD, 4242L);
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
+      meta.set(
+          ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, Processes.currentStartTime() + 1);
+      MappedRingBuffer.LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
+    }
+    MappedRingBuffer.LONG.setVolatile(meta, offset + PRODUCER_CLAIM_START, ring.consumerPosition());
+  }
+
+  /**
+   * Live producers only (each with a slot of its own, so their copying writes leave the header for
+   * last), a dead producer that counts a claim in flight (as if its header-less claim lay further
+   * on in the ring) and a dead thread that keeps recording an attempt at the head. Every message of
+   * the live producers must be read.
    */
   @Test
   void aLiveProducersMessageIsNeverLostWhileADeadProducerHasAClaimInFlight() throws Exception {
@@ -78,6 +101,7 @@ class RecoveryRaceTest {
       long received = 0;
       while (received < (long) threads * messages && System.nanoTime() < deadline) {
         keepDeadClaimer(ring);
+        keepDeadThreadClaimingAtTheHead(ring);
         received +=
             ring.read(
                 (type, buffer, offset, length) -> {
@@ -120,7 +144,9 @@ class RecoveryRaceTest {
       keepDeadClaimer(ring); // slot 1: dead, one claim in flight (its claim lies further on)
       long live = MappedRingBuffer.slotOffset(127);
       meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_START_TIME, Processes.currentStartTime());
-      meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_THREAD, 4242L);
+      meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_THREAD, PROCESS_SLOT);
+      meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_CLAIM_START, NO_CLAIM);
+      meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_CLAIM_END, NO_CLAIM);
       meta.set(ValueLayout.JAVA_LONG, live + PRODUCER_PID, Processes.currentPid());
       // The live producer in slot 127 has moved the tail over a 16-byte claim at 0.
       MappedRingBuffer.LONG.setVolatile(meta, TAIL_POSITION_OFFSET, 16L);
@@ -144,8 +170,7 @@ class RecoveryRaceTest {
                   // What claim() does after its compare-and-set: header, then out of flight.
                   MappedRingBuffer.LONG.setRelease(
                       data, 0L, MappedRingBuffer.header(-16, 5 | 127 << SLOT_SHIFT));
-                  MappedRingBuffer.LONG.setRelease(
-                      meta, live + PRODUCER_CLAIMS, ONE_RECORD_WRITTEN);
+                  MappedRingBuffer.LONG.setRelease(meta, live + PRODUCER_CLAIMS, 0L);
                 });
         producer.start();
         go.countDown();

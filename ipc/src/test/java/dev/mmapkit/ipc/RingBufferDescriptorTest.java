@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(4, VERSION);
+    assertEquals(5, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -19,23 +19,22 @@ class RingBufferDescriptorTest {
     assertEquals(4488, CONSUMER_PID_OFFSET);
     assertEquals(4496, CONSUMER_START_TIME_OFFSET);
     assertEquals(4504, RECORDS_READ_OFFSET);
-    assertEquals(4512, RECORDS_RECOVERED_OFFSET);
     assertEquals(4608, WAKE_SEQUENCE_OFFSET);
     assertEquals(4612, SLEEP_ENABLED_OFFSET);
     assertEquals(4616, WAITERS_OFFSET);
     assertEquals(4736, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4744, UNBLOCK_COUNT_OFFSET);
     assertEquals(4752, WAKE_COUNT_OFFSET);
-    assertEquals(4760, RECORDS_ABORTED_OFFSET);
     assertEquals(4992, PRODUCERS_OFFSET);
     assertEquals(64, PRODUCER_SLOT_SIZE);
     assertEquals(0, PRODUCER_PID);
     assertEquals(8, PRODUCER_START_TIME);
     assertEquals(16, PRODUCER_CLAIMS);
     assertEquals(24, PRODUCER_THREAD);
+    assertEquals(32, PRODUCER_CLAIM_START);
+    assertEquals(40, PRODUCER_CLAIM_END);
+    assertEquals(-1, NO_CLAIM);
     assertEquals(0, PROCESS_SLOT);
-    assertEquals(4104, RECORDS_WRITTEN_OFFSET);
-    assertEquals(20, CLAIMS_IN_FLIGHT_BITS);
     assertEquals(16384, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);

@@ -65,8 +65,8 @@ class RingBufferFormatTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 5, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 5; this mmapkit reads version 4"));
+    edit(s -> FileHeader.createdNow("RING", 6, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 6; this mmapkit reads version 5"));
   }
 
   /**
@@ -74,10 +74,12 @@ class RingBufferFormatTest {
    * producer with a newer consumer would deliver stale records again. Version 2 producers count
    * every claim in flight with atomic adds in 24-byte slots: a newer consumer would read their
    * counts at the wrong offsets. Version 3 processes mark a slot changing hands with -1 and would
-   * take a version 4 process's mark (minus its identity) for a dead owner's pid.
+   * take a version 4 process's mark (minus its identity) for a dead owner's pid. Version 4
+   * consumers would pad a version 5 thread's claim whose payload comes before its header, and
+   * version 4 producers record no claim where a version 5 consumer looks.
    */
   @ParameterizedTest(name = "version {0}")
-  @ValueSource(ints = {1, 2, 3})
+  @ValueSource(ints = {1, 2, 3, 4})
   void anOlderRingIsRefused(int version) throws Exception {
     createRing();
     edit(
@@ -86,7 +88,7 @@ class RingBufferFormatTest {
                 .writeTo(s));
     String message = openFails();
     assertTrue(
-        message.contains("format version " + version + "; this mmapkit reads version 4"), message);
+        message.contains("format version " + version + "; this mmapkit reads version 5"), message);
   }
 
   @Test
