@@ -36,27 +36,26 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     long tail = memory.getLongVolatile(TAIL_POSITION_OFFSET);
     long head = memory.getLongVolatile(HEAD_CACHE_POSITION_OFFSET);
     long tailIndex = tail & mask;
-    if (slot.owner == null
-        || required > capacity - tailIndex
-        || required > capacity - ZEROING_SLACK - (tail - head)) {
-      return super.append(slot, typeAndSlot, src, srcOffset, length);
+    if (slot.owner != null
+        && required <= capacity - tailIndex
+        && required <= capacity - ZEROING_SLACK - (tail - head)) {
+      memory.setLong(slot.claimStartOffset, tail);
+      if (memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
+        memory.setLongRelease(slot.claimEndOffset, tail + required);
+        VarHandle.storeStoreFence(); // the claim's end before any of its bytes
+        try {
+          memory.copyFrom(src, srcOffset, DATA_OFFSET + tailIndex + HEADER_LENGTH, length);
+        } catch (RuntimeException | Error e) {
+          memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, PADDING_TYPE));
+          wakeConsumerIfWaiting();
+          throw e;
+        }
+        memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, typeAndSlot));
+        wakeConsumerIfWaiting();
+        return true;
+      }
     }
-    memory.setLong(slot.claimStartOffset, tail);
-    if (!memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
-      return super.append(slot, typeAndSlot, src, srcOffset, length);
-    }
-    memory.setLongRelease(slot.claimEndOffset, tail + required);
-    VarHandle.storeStoreFence(); // the claim's end before any of its bytes
-    try {
-      memory.copyFrom(src, srcOffset, DATA_OFFSET + tailIndex + HEADER_LENGTH, length);
-    } catch (RuntimeException | Error e) {
-      memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, PADDING_TYPE));
-      wakeConsumerIfWaiting();
-      throw e;
-    }
-    memory.setLongRelease(DATA_OFFSET + tailIndex, header(recordLength, typeAndSlot));
-    wakeConsumerIfWaiting();
-    return true;
+    return super.append(slot, typeAndSlot, src, srcOffset, length);
   }
 
   @Override
