@@ -117,7 +117,11 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
       if (needed > capacity - ZEROING_SLACK - (tail - head)) {
         head = memory.getLongVolatile(HEAD_POSITION_OFFSET);
         if (needed > capacity - ZEROING_SLACK - (tail - head)) {
-          if (!own) addToSharedSlot(slot, -1L);
+          // No claim in flight any more: an attempt that lost the race must not stay recorded,
+          // or while this thread lives, a dead winner's claim there, if it recorded no end,
+          // would look like this thread's (unblock).
+          if (own) memory.setLong(slot.claimStartOffset, NO_CLAIM);
+          else addToSharedSlot(slot, -1L);
           return BACK_PRESSURED;
         }
         memory.setLongRelease(HEAD_CACHE_POSITION_OFFSET, head);

@@ -645,19 +645,21 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * Where the header-less claim at {@code head} ends, if no live producer can be making it; else
    * {@code head}. {@code tail} was read first, so every claim below it is recorded in its slot by
    * now (the record precedes the compare-and-set), or has moved on, which its thread does only
-   * after writing the claim's header. Claimers of {@code head}: a thread whose slot's claim start
-   * is the head (or whose recorded claim spans it, after padding at the end of the ring), or one
-   * without a slot of its own, which counts its claims in flight. If one of them is alive, or
-   * cannot be checked (slot 0), the claim may be live. A dead one whose slot has the claim's end
-   * gives the end; one that died before recording it (the thread that won the head, or one that
-   * lost it) wrote no byte of its claim, so the claim is zero up to the first word written after
-   * it: a later record's header, or the start of a later claim, which its slot records and whose
-   * payload may come before its header.
+   * after writing the claim's header. A slot whose recorded claim was made (end above start) and
+   * covers the head holds the claim at the head, the only one that can: if its process is dead, the
+   * claim is padded to that end, whatever other slots say (a thread that lost the head to it may
+   * still show the head as its attempt). Otherwise the claimer is a thread whose attempt is at the
+   * head but not recorded as made, or one without a slot of its own, which counts its claims in
+   * flight: if any such producer is alive, or cannot be checked (slot 0), the claim may be live. If
+   * one is dead, the claimer died before recording its end and so wrote no byte of its claim, which
+   * is zero up to the first word written after it: a later record's header, or the start of a later
+   * claim, which its slot records and whose payload may come before its header.
    */
   private long deadClaimEnd(long head, long tail) {
     long headIndex = head & mask;
     long limit = head + Math.min(Math.min(tail - head, capacity - headIndex), MAX_RECORD_LENGTH);
     boolean deadClaimer = false;
+    boolean liveClaimer = false;
     for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
       long offset = slotOffset(slot);
       // A free slot's words mean nothing: it was freed with no claim that may be unread.
@@ -667,18 +669,25 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       long start =
           slot == 0 ? NO_CLAIM : (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_START);
       long end = slot == 0 ? NO_CLAIM : (long) LONG.getVolatile(meta, offset + PRODUCER_CLAIM_END);
-      boolean made = end > start && end <= tail;
-      boolean atHead = start == head || (made && start < head && end > head);
-      if (inFlight || atHead) {
+      // NO_CLAIM as the start: no claim made or being made (a refused thread's, with its
+      // previous claim's end still there).
+      boolean made = start != NO_CLAIM && end > start && end <= tail;
+      if (made && start <= head && end > head) {
+        if (producerAlive(slot)) return head;
+        return Math.min(end, head + capacity - headIndex);
+      }
+      if (inFlight || start == head) {
         // Slot 0 counts producers without a slot, who cannot be checked.
-        if (slot == 0 || producerAlive(slot)) return head;
-        if (atHead && made) return Math.min(end, head + capacity - headIndex);
-        deadClaimer = true;
+        if (slot == 0 || producerAlive(slot)) {
+          liveClaimer = true;
+        } else {
+          deadClaimer = true;
+        }
       } else if (start > head) {
         limit = Math.min(limit, start);
       }
     }
-    if (!deadClaimer) return head;
+    if (liveClaimer || !deadClaimer) return head;
     long next = head + ALIGNMENT;
     while (next < limit && (long) LONG.getVolatile(data, next & mask) == 0) next += ALIGNMENT;
     return next;

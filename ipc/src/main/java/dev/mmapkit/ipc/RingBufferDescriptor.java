@@ -51,7 +51,8 @@ import dev.mmapkit.internal.FileHeader;
  *       expects (claim start), after a successful one the new tail (claim end), both before any
  *       byte of the claim. So an end above the start is a claim made, [start, end); an end at or
  *       below it, the thread's previous claim and an attempt at start that may have lost. Both are
- *       {@value #NO_CLAIM} in a slot that has not claimed yet. Slot 0 has no process: it means
+ *       {@value #NO_CLAIM} in a slot that has not claimed yet; the start is {@value #NO_CLAIM}
+ *       again once a thread whose attempt lost is refused for a full ring. Slot 0 has no process: it means
  *       "unregistered", and its claims word counts the claims in flight of producers without a
  *       slot</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
@@ -154,7 +155,8 @@ public final class RingBufferDescriptor {
   public static final long PROCESS_SLOT = 0;
 
   /**
-   * {@link #PRODUCER_CLAIM_START} and {@link #PRODUCER_CLAIM_END} of a slot that has not claimed.
+   * {@link #PRODUCER_CLAIM_START} and {@link #PRODUCER_CLAIM_END} of a slot that has not claimed;
+   * the start of a thread that has no claim made or being made.
    */
   public static final long NO_CLAIM = -1;
 

@@ -155,6 +155,36 @@ class CrossProcessRingTest {
         mode);
   }
 
+  /** The ring's head, tail, header at the head and the producer slots in use, for a failure. */
+  private static String describe(RingBuffer ring) {
+    MemorySegment meta = TestRings.meta(ring);
+    long head = ring.consumerPosition();
+    StringBuilder text =
+        new StringBuilder("head ")
+            .append(head)
+            .append(", tail ")
+            .append(ring.producerPosition())
+            .append(", header at head 0x")
+            .append(
+                Long.toHexString(
+                    ring.buffer()
+                        .get(
+                            java.lang.foreign.ValueLayout.JAVA_LONG,
+                            head & (ring.capacity() - 1))));
+    for (int slot = 0; slot < RingBufferDescriptor.PRODUCER_SLOTS; slot++) {
+      long offset = MappedRingBuffer.slotOffset(slot);
+      long[] words = new long[6];
+      for (int w = 0; w < 6; w++) {
+        words[w] = meta.get(java.lang.foreign.ValueLayout.JAVA_LONG, offset + 8L * w);
+      }
+      if (words[0] != 0 || words[2] != 0) {
+        text.append("; slot ").append(slot).append(' ').append(java.util.Arrays.toString(words));
+        text.append(ProducerSlots.ownerAlive(meta, offset) ? " alive" : " dead");
+      }
+    }
+    return text.toString();
+  }
+
   /** Messages of {@code producer}'s thread read so far. */
   private static long readFrom(OrderChecker checker, int producer) {
     return checker.next.getOrDefault((long) producer << 32, 0L);
@@ -185,7 +215,9 @@ class CrossProcessRingTest {
       while (running != null || readFrom(checker, 1) < count || ring.size() != 0) {
         idle.idle(ring.read(checker, 256));
         assertNull(checker.failure);
-        assertTrue(System.nanoTime() < deadline, "stuck after " + checker.total + " messages");
+        if (System.nanoTime() > deadline) {
+          fail("stuck after " + checker.total + " messages: " + describe(ring));
+        }
         if (running != null && readFrom(checker, victim) >= 3000) {
           running.destroyForcibly().waitFor();
           running =

@@ -322,6 +322,67 @@ class RecoveryAndLargeRingTest {
   }
 
   @Test
+  void deadThreadsMadeClaimIsPaddedWhileALiveThreadThatLostTheRaceShowsItsAttemptThere()
+      throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      ring.claimTimeout(Duration.ofMillis(20));
+      assertTrue(ring.write(1, new byte[4]));
+      // Two threads tried to claim at the same position: a live one (slot 3) lost and still shows
+      // its attempt; the dead one (slot 9) won, recorded the end and copied part of its payload.
+      registerProducer(ring, 3, Processes.currentPid(), Processes.currentStartTime(), 0);
+      registerDeadProducer(ring, 9);
+      long start = moveTail(ring, 72);
+      recordClaim(ring, 3, start, start);
+      recordClaim(ring, 9, start, start + 72);
+      ring.buffer().asSlice((start & 4095) + HEADER_LENGTH, 40).fill((byte) 0x5a);
+      assertTrue(ring.write(2, new byte[20]));
+      assertEquals(List.of(1, 2), readFor(ring, 300));
+      assertEquals(1, ring.stats().unblocks());
+      assertEquals(0, ring.size());
+    }
+  }
+
+  @Test
+  void aThreadRefusedForAFullRingLeavesNoAttemptRecorded() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
+      while (ring.write(1, new byte[24])) {}
+      int own = 0;
+      for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
+        if (slotField(ring, slot, PRODUCER_PID) == Processes.currentPid()
+            && slotField(ring, slot, PRODUCER_THREAD) == Thread.currentThread().threadId()) {
+          own = slot;
+        }
+      }
+      assertNotEquals(0, own, "this thread has a slot of its own");
+      // As if this thread had just lost a compare-and-set at the head: once refused, it has no
+      // claim in flight, and a dead winner's header-less claim there must not look like its own.
+      TestRings.meta(ring)
+          .set(
+              ValueLayout.JAVA_LONG,
+              MappedRingBuffer.slotOffset(own) + PRODUCER_CLAIM_START,
+              ring.consumerPosition());
+      assertFalse(ring.write(1, new byte[24]));
+      assertEquals(NO_CLAIM, slotField(ring, own, PRODUCER_CLAIM_START));
+      // A start of NO_CLAIM with the last claim's end beyond the head is no claim either: a dead
+      // thread's header-less claim at the head is padded.
+      ring.claimTimeout(Duration.ofMillis(20));
+      while (ring.read((t, b, o, l) -> {}, 100) > 0) {}
+      registerDeadProducer(ring, 9);
+      long start = moveTail(ring, 40);
+      recordClaim(ring, 9, start, start);
+      assertTrue(ring.write(2, new byte[24]));
+      TestRings.meta(ring)
+          .set(
+              ValueLayout.JAVA_LONG,
+              MappedRingBuffer.slotOffset(own) + PRODUCER_CLAIM_START,
+              NO_CLAIM);
+      assertTrue(slotField(ring, own, PRODUCER_CLAIM_END) > ring.consumerPosition());
+      assertEquals(List.of(2), readFor(ring, 300));
+      assertEquals(1, ring.stats().unblocks());
+    }
+  }
+
+  @Test
   void deadThreadThatDiedAroundItsCompareAndSetLeavesAZeroClaimThatIsPaddedToTheNextRecord()
       throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("ring"), 4096)) {
