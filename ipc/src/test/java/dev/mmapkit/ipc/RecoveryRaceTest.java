@@ -33,13 +33,19 @@ class RecoveryRaceTest {
     rings.close();
   }
 
-  /** A dead producer (our pid, another start time) in slot 1 with one claim in flight. */
-  private static void keepDeadClaimer(RingBuffer ring) {
-    long offset = MappedRingBuffer.slotOffset(1);
+  /**
+   * Registers, unless the slot is taken (the consumer frees dead slots once the ring is empty), a
+   * dead producer in {@code slot}: our pid with another start time, owning thread {@code thread},
+   * {@code claimsInFlight}, no claim recorded.
+   */
+  private static void keepDeadProducer(
+      RingBuffer ring, int slot, long thread, long claimsInFlight) {
+    long offset = MappedRingBuffer.slotOffset(slot);
     MemorySegment meta = TestRings.meta(ring);
     if (MappedRingBuffer.LONG.compareAndSet(
         meta, offset + PRODUCER_PID, 0L, ProducerSlots.inFlux())) {
-      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, 1L);
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD, thread);
+      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
       meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, NO_CLAIM);
       meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
       meta.set(
@@ -48,22 +54,21 @@ class RecoveryRaceTest {
     }
   }
 
+  /** A dead producer in slot 1 (shared) with one claim in flight. */
+  private static void keepDeadClaimer(RingBuffer ring) {
+    keepDeadProducer(ring, 1, PROCESS_SLOT, 1);
+  }
+
   /**
-   * A dead thread (our pid, another start time) in slot 126 that recorded an attempt to claim at
-   * the head, as a thread does before its compare-and-set (it may have lost the head to another).
+   * A dead thread in slot 126 that recorded an attempt to claim at the head, as a thread does
+   * before its compare-and-set (it may have lost the head to another).
    */
   private static void keepDeadThreadClaimingAtTheHead(RingBuffer ring) {
-    long offset = MappedRingBuffer.slotOffset(126);
-    MemorySegment meta = TestRings.meta(ring);
-    if (MappedRingBuffer.LONG.compareAndSet(
-        meta, offset + PRODUCER_PID, 0L, ProducerSlots.inFlux())) {
-      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD, 4242L);
-      meta.set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
-      meta.set(
-          ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, Processes.currentStartTime() + 1);
-      MappedRingBuffer.LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
-    }
-    MappedRingBuffer.LONG.setVolatile(meta, offset + PRODUCER_CLAIM_START, ring.consumerPosition());
+    keepDeadProducer(ring, 126, 4242L, 0);
+    MappedRingBuffer.LONG.setVolatile(
+        TestRings.meta(ring),
+        MappedRingBuffer.slotOffset(126) + PRODUCER_CLAIM_START,
+        ring.consumerPosition());
   }
 
   /**
