@@ -73,6 +73,11 @@ class RecoveryAndLargeRingTest {
         .get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field);
   }
 
+  private static void setSlotField(RingBuffer ring, int slot, int field, long value) {
+    TestRings.meta(ring)
+        .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(slot) + field, value);
+  }
+
   private static List<Integer> readFor(RingBuffer ring, long millis) throws Exception {
     List<Integer> types = new ArrayList<>();
     long until = System.nanoTime() + millis * 1_000_000;
@@ -356,11 +361,7 @@ class RecoveryAndLargeRingTest {
       assertNotEquals(0, own, "this thread has a slot of its own");
       // As if this thread had just lost a compare-and-set at the head: once refused, it has no
       // claim in flight, and a dead winner's header-less claim there must not look like its own.
-      TestRings.meta(ring)
-          .set(
-              ValueLayout.JAVA_LONG,
-              MappedRingBuffer.slotOffset(own) + PRODUCER_CLAIM_START,
-              ring.consumerPosition());
+      setSlotField(ring, own, PRODUCER_CLAIM_START, ring.consumerPosition());
       assertFalse(ring.write(1, new byte[24]));
       assertEquals(NO_CLAIM, slotField(ring, own, PRODUCER_CLAIM_START));
       // A start of NO_CLAIM with the last claim's end beyond the head is no claim either: a dead
@@ -371,11 +372,7 @@ class RecoveryAndLargeRingTest {
       long start = moveTail(ring, 40);
       recordClaim(ring, 9, start, start);
       assertTrue(ring.write(2, new byte[24]));
-      TestRings.meta(ring)
-          .set(
-              ValueLayout.JAVA_LONG,
-              MappedRingBuffer.slotOffset(own) + PRODUCER_CLAIM_START,
-              NO_CLAIM);
+      setSlotField(ring, own, PRODUCER_CLAIM_START, NO_CLAIM);
       assertTrue(slotField(ring, own, PRODUCER_CLAIM_END) > ring.consumerPosition());
       assertEquals(List.of(2), readFor(ring, 300));
       assertEquals(1, ring.stats().unblocks());
