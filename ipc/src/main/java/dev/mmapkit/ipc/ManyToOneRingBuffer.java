@@ -39,7 +39,10 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     if (slot.owner != null
         && required <= capacity - tailIndex
         && required <= capacity - ZEROING_SLACK - (tail - head)) {
-      memory.setLong(slot.claimStartOffset, tail);
+      // Release: this thread's previous header is visible before its new claim start (unblock
+      // bounds its scan by claim starts, and a thread that has moved on by its header). A plain
+      // store on x86.
+      memory.setLongRelease(slot.claimStartOffset, tail);
       if (memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
         memory.setLongRelease(slot.claimEndOffset, tail + required);
         VarHandle.storeStoreFence(); // the claim's end before any of its bytes
@@ -61,7 +64,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
   @Override
   long claim(ProducerSlot slot, int typeAndSlot, int recordLength) {
     // A claim is recorded before the tail moves, until its header is written: a thread's own slot
-    // records where it claims (plain stores, which the tail's compare-and-set orders before it),
+    // records where it claims (plain or release stores, which the compare-and-set orders first),
     // a shared slot counts its claims in flight (atomic adds). The rare paths are methods of
     // their own, so that this one stays small enough for the JIT to inline.
     RawMemory memory = this.memory;
@@ -73,7 +76,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     if (own
         && required <= capacity - tailIndex
         && required <= capacity - ZEROING_SLACK - (tail - head)) {
-      memory.setLong(slot.claimStartOffset, tail);
+      memory.setLongRelease(slot.claimStartOffset, tail); // release: as in append
       if (memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
         memory.setLongRelease(slot.claimEndOffset, tail + required);
       } else {
@@ -126,7 +129,7 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
         }
         memory.setLongRelease(HEAD_CACHE_POSITION_OFFSET, head);
       }
-      if (own) memory.setLong(slot.claimStartOffset, tail);
+      if (own) memory.setLongRelease(slot.claimStartOffset, tail);
     } while (!memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required + padding));
     if (own) memory.setLongRelease(slot.claimEndOffset, tail + required + padding);
     if (padding == 0) return tailIndex;
