@@ -76,6 +76,8 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
     if (own
         && required <= capacity - tailIndex
         && required <= capacity - ZEROING_SLACK - (tail - head)) {
+      // As in append, written out again: with the fit check and these three steps as helpers
+      // shared by both, m2o 32 B measured 0.89-1.04 of Agrona's against 0.99-1.07 (6 pairs).
       memory.setLongRelease(slot.claimStartOffset, tail); // release: as in append
       if (memory.compareAndSetLong(TAIL_POSITION_OFFSET, tail, tail + required)) {
         memory.setLongRelease(slot.claimEndOffset, tail + required);

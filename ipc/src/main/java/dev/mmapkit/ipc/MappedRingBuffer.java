@@ -252,6 +252,16 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         : ((long) length << 32) | (type & 0xFFFF_FFFFL);
   }
 
+  /** The length field of a {@link #header}. */
+  static int lengthOf(long header) {
+    return LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
+  }
+
+  /** The type field of a {@link #header}. */
+  static int typeOf(long header) {
+    return LITTLE_ENDIAN ? (int) (header >>> 32) : (int) header;
+  }
+
   static long slotOffset(int slot) {
     return PRODUCERS_OFFSET + (long) slot * PRODUCER_SLOT_SIZE;
   }
@@ -301,8 +311,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * the claim path's samples).
    */
   private int headerLength(long recordIndex) {
-    long header = memory.getLong(DATA_OFFSET + recordIndex);
-    return LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
+    return lengthOf(memory.getLong(DATA_OFFSET + recordIndex));
   }
 
   final void wakeConsumerIfWaiting() {
@@ -835,8 +844,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     while (position < tail) {
       long index = position & mask;
       long header = (long) LONG.getVolatile(data, index);
-      int length = LITTLE_ENDIAN ? (int) header : (int) (header >>> 32);
-      int type = LITTLE_ENDIAN ? (int) (header >>> 32) : (int) header;
+      int length = lengthOf(header);
+      int type = typeOf(header);
       long size = Math.abs((long) length);
       if (size < HEADER_LENGTH || align((int) size) > capacity - index) break;
       if (type != PADDING_TYPE && (length > 0 || (type & PADDING_CLAIM_FLAG) == 0)) records++;
