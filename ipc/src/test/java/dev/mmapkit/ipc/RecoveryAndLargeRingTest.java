@@ -52,12 +52,11 @@ class RecoveryAndLargeRingTest {
   /** Registers a process in {@code slot} as a shared slot (no claim recorded). */
   private static void registerProducer(
       RingBuffer ring, int slot, long pid, long start, long claimsInFlight) {
-    long offset = MappedRingBuffer.slotOffset(slot);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIMS, claimsInFlight);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, NO_CLAIM);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, NO_CLAIM);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_START_TIME, start);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_PID, pid);
+    setSlotField(ring, slot, PRODUCER_CLAIMS, claimsInFlight);
+    setSlotField(ring, slot, PRODUCER_CLAIM_START, NO_CLAIM);
+    setSlotField(ring, slot, PRODUCER_CLAIM_END, NO_CLAIM);
+    setSlotField(ring, slot, PRODUCER_START_TIME, start);
+    setSlotField(ring, slot, PRODUCER_PID, pid);
   }
 
   /** Claims 30 bytes of type 8 and rewrites the claim's header as if {@code slot} had made it. */
@@ -138,8 +137,7 @@ class RecoveryAndLargeRingTest {
       MemorySegment data = ring.buffer();
       data.set(ValueLayout.JAVA_INT, record + TYPE_OFFSET, 7 | 3 << SLOT_SHIFT);
       data.set(ValueLayout.JAVA_INT, record + LENGTH_OFFSET, -72);
-      TestRings.meta(ring)
-          .set(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(3) + PRODUCER_CLAIMS, 0L);
+      setSlotField(ring, 3, PRODUCER_CLAIMS, 0L);
       data.asSlice(record + HEADER_LENGTH, 64).fill((byte) 0x5a);
       MappedRingBuffer.INT.setRelease(data, record + LENGTH_OFFSET, 72);
       List<Integer> lengths = new ArrayList<>();
@@ -261,10 +259,9 @@ class RecoveryAndLargeRingTest {
    * {@code end}, the end of the claim it made (at or below {@code start}: its previous claim).
    */
   private static void recordClaim(RingBuffer ring, int slot, long start, long end) {
-    long offset = MappedRingBuffer.slotOffset(slot);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_THREAD, 4242L);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_START, start);
-    TestRings.meta(ring).set(ValueLayout.JAVA_LONG, offset + PRODUCER_CLAIM_END, end);
+    setSlotField(ring, slot, PRODUCER_THREAD, 4242L);
+    setSlotField(ring, slot, PRODUCER_CLAIM_START, start);
+    setSlotField(ring, slot, PRODUCER_CLAIM_END, end);
   }
 
   /** Moves the tail over {@code bytes} claimed by nobody who wrote a header. */
