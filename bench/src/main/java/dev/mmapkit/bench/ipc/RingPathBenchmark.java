@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -101,6 +102,30 @@ public class RingPathBenchmark {
     // or every lap would leave a message behind until the ring is full.
     int read;
     while ((read = theirs.read(theirHandler, 1)) == 0) {}
+    return read;
+  }
+
+  /** Messages a batch benchmark writes before it reads them all, as a drained ring's consumer. */
+  static final int BATCH = 64;
+
+  /**
+   * A consumer's batch: {@value #BATCH} writes, then reads with a limit of 256 until all are read.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int mmapkitBatch() {
+    for (int i = 0; i < BATCH; i++) ours.write(1, message);
+    int read = 0;
+    while (read < BATCH) read += ours.read(ourHandler, 256);
+    return read;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int agronaBatch() {
+    for (int i = 0; i < BATCH; i++) theirs.write(1, theirMessage, 0, size);
+    int read = 0;
+    while (read < BATCH) read += theirs.read(theirHandler, 256);
     return read;
   }
 
