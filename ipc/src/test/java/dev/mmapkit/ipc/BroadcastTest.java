@@ -37,6 +37,7 @@ class BroadcastTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    ChildJvm.killRunning();
     files.close();
   }
 

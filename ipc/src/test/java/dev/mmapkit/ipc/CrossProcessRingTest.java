@@ -32,6 +32,7 @@ class CrossProcessRingTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    ChildJvm.killRunning();
     rings.close();
   }
 
@@ -210,28 +211,21 @@ class CrossProcessRingTest {
       int lastVictim = 20;
       Process running = startProducer(path, victim, Long.MAX_VALUE, maxLength, "copying");
       OrderChecker checker = new OrderChecker(maxLength);
-      try {
-        IdleStrategy idle = new BackoffIdleStrategy();
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (running != null || readFrom(checker, 1) < count || ring.size() != 0) {
-          idle.idle(ring.read(checker, 256));
-          assertNull(checker.failure);
-          if (System.nanoTime() > deadline) {
-            fail("stuck after " + checker.total + " messages: " + describe(ring));
-          }
-          if (running != null && readFrom(checker, victim) >= 3000) {
-            running.destroyForcibly().waitFor();
-            running =
-                ++victim <= lastVictim
-                    ? startProducer(path, victim, Long.MAX_VALUE, maxLength, "copying")
-                    : null;
-          }
+      IdleStrategy idle = new BackoffIdleStrategy();
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (running != null || readFrom(checker, 1) < count || ring.size() != 0) {
+        idle.idle(ring.read(checker, 256));
+        assertNull(checker.failure);
+        if (System.nanoTime() > deadline) {
+          fail("stuck after " + checker.total + " messages: " + describe(ring));
         }
-      } catch (Throwable failure) {
-        // A failed run must not leave producers writing forever.
-        if (running != null) running.destroyForcibly();
-        survivor.destroyForcibly();
-        throw failure;
+        if (running != null && readFrom(checker, victim) >= 3000) {
+          running.destroyForcibly().waitFor();
+          running =
+              ++victim <= lastVictim
+                  ? startProducer(path, victim, Long.MAX_VALUE, maxLength, "copying")
+                  : null;
+        }
       }
       ChildJvm.Result result = ChildJvm.finish(survivor, 30);
       assertEquals(0, result.exitCode(), result.toString());

@@ -41,6 +41,7 @@ class ReceiverTableTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    ChildJvm.killRunning();
     arena.close();
     files.close();
   }

@@ -32,6 +32,7 @@ class ReliableBroadcastTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    ChildJvm.killRunning();
     files.close();
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,10 +70,35 @@ public final class ChildJvm {
     return start(main, DEFAULT_OPTIONS, args);
   }
 
-  /** Starts the child with the given JVM options; stdin, stdout and stderr are pipes. */
+  /**
+   * Starts the child with the given JVM options; stdin, stdout and stderr are pipes. A child still
+   * running when this JVM exits is killed then, so that a failed test cannot leave it running.
+   */
   public static Process start(Class<?> main, List<String> jvmOptions, String... args)
       throws IOException {
-    return new ProcessBuilder(command(main, jvmOptions, args)).start();
+    return killedAtExit(new ProcessBuilder(command(main, jvmOptions, args)).start());
+  }
+
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "kill-child-jvms"));
+  }
+
+  /**
+   * Kills every child started here that still runs, and waits for each to end: for a test's
+   * clean-up, so that the children of a failed test do not go on writing while the next one runs.
+   */
+  public static void killRunning() throws InterruptedException {
+    for (Process process : RUNNING) process.destroyForcibly().waitFor();
+  }
+
+  private static Process killedAtExit(Process process) {
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
+    return process;
   }
 
   /**
@@ -82,7 +108,7 @@ public final class ChildJvm {
    * root's local Maven repository.
    */
   public static Process startAsNobody(Class<?> main, String... args) throws IOException {
-    return new ProcessBuilder(commandAsNobody(main, args)).start();
+    return killedAtExit(new ProcessBuilder(commandAsNobody(main, args)).start());
   }
 
   /**
