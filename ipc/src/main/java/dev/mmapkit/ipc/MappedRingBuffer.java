@@ -144,7 +144,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     checkType(type);
     ProducerSlot slot = producerSlot();
     boolean written = append(slot, type | slot.bits, src, 0, length);
-    if (!written) countBackPressure();
+    if (!written) countBackPressure(slot);
     Reference.reachabilityFence(this);
     return written;
   }
@@ -157,13 +157,24 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     checkType(type);
     ProducerSlot slot = producerSlot();
     boolean written = append(slot, type | slot.bits, src, offset, checked);
-    if (!written) countBackPressure();
+    if (!written) countBackPressure(slot);
     Reference.reachabilityFence(this);
     return written;
   }
 
-  private void countBackPressure() {
-    LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+  /**
+   * Counts a write or claim refused for a full ring: in the slot, with plain stores, if the caller
+   * is its one writer (its own slot, or a one-to-one ring's producer), so that producers spinning
+   * on a full ring do not all take turns at one locked add; else with an atomic add to the shared
+   * word. {@link #stats} adds them up.
+   */
+  private void countBackPressure(ProducerSlot slot) {
+    if (slot.owner != null || !manyToOne) {
+      long offset = slot.refusalsOffset;
+      LONG.setOpaque(meta, offset, (long) LONG.getOpaque(meta, offset) + 1);
+    } else {
+      LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+    }
   }
 
   /**
@@ -225,7 +236,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     ProducerSlot slot = producerSlot();
     long recordIndex = claim(slot, type | slot.bits, length + HEADER_LENGTH);
     if (recordIndex < 0) {
-      countBackPressure();
+      countBackPressure(slot);
       return BACK_PRESSURED;
     }
     Reference.reachabilityFence(this);
@@ -858,9 +869,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   public final RingBufferStats stats() {
     // Processes, not slots: a process may hold a slot per producer thread.
     Set<Long> producers = new HashSet<>();
-    for (int slot = 1; slot < PRODUCER_SLOTS; slot++) {
-      long pid = (long) LONG.getVolatile(meta, slotOffset(slot) + PRODUCER_PID);
-      if (pid > 0) producers.add(pid);
+    long refused = (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET);
+    for (int slot = 0; slot < PRODUCER_SLOTS; slot++) {
+      long offset = slotOffset(slot);
+      refused += (long) LONG.getVolatile(meta, offset + PRODUCER_REFUSALS);
+      long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
+      if (slot != 0 && pid > 0) producers.add(pid);
     }
     return new RingBufferStats(
         capacity,
@@ -869,7 +883,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         consumerPosition(),
         recordsWritten(),
         (long) LONG.getVolatile(meta, RECORDS_READ_OFFSET),
-        (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
+        refused,
         (long) LONG.getVolatile(meta, UNBLOCK_COUNT_OFFSET),
         (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
         (long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0 ? 1 : 0,

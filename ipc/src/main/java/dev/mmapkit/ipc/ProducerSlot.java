@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.PRODUCER_CLAIMS;
 import static dev.mmapkit.ipc.RingBufferDescriptor.PRODUCER_CLAIM_END;
 import static dev.mmapkit.ipc.RingBufferDescriptor.PRODUCER_CLAIM_START;
+import static dev.mmapkit.ipc.RingBufferDescriptor.PRODUCER_REFUSALS;
 import static dev.mmapkit.ipc.RingBufferDescriptor.SLOT_SHIFT;
 
 /**
@@ -21,8 +22,11 @@ final class ProducerSlot {
   /** {@link #index} as it goes into a record's type field. */
   final int bits;
 
-  /** Offsets in the ring's meta segment of the slot's claims in flight, claim start and end. */
-  final long claimsOffset, claimStartOffset, claimEndOffset;
+  /**
+   * Offsets in the ring's meta segment of the slot's claims in flight, claim start and end, and
+   * refusals.
+   */
+  final long claimsOffset, claimStartOffset, claimEndOffset, refusalsOffset;
 
   ProducerSlot(Thread owner, int index) {
     this.owner = owner;
@@ -32,5 +36,6 @@ final class ProducerSlot {
     this.claimsOffset = slot + PRODUCER_CLAIMS;
     this.claimStartOffset = slot + PRODUCER_CLAIM_START;
     this.claimEndOffset = slot + PRODUCER_CLAIM_END;
+    this.refusalsOffset = slot + PRODUCER_REFUSALS;
   }
 }

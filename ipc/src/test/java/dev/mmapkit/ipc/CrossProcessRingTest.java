@@ -199,6 +199,39 @@ class CrossProcessRingTest {
    * many claims were padded. The states a kill can leave are set up one by one in
    * RecoveryAndLargeRingTest.)
    */
+  /**
+   * Producer processes count their refused writes in their slots; the ring's count adds them up,
+   * and keeps them once they have exited, their slots have been freed and a later process uses one.
+   */
+  @Test
+  void refusalsOfProducerProcessesOutliveThemAndTheirSlots() throws Exception {
+    Path path = rings.path("m2o");
+    try (RingBuffer ring = RingBuffers.createManyToOne(path, 4096)) {
+      ring.claimTimeout(Duration.ofMillis(50));
+      while (ring.write(1, new byte[56])) {}
+      List<Process> producers = new ArrayList<>();
+      for (int p = 0; p < 2; p++) {
+        producers.add(ChildJvm.start(RefusedWriterMain.class, path.toString(), "2", "20"));
+      }
+      for (Process producer : producers) {
+        ChildJvm.Result result = ChildJvm.finish(producer, 60);
+        assertEquals(0, result.exitCode(), result.toString());
+      }
+      assertEquals(1 + 2 * 2 * 20, ring.stats().backPressureEvents());
+      assertEquals(3, ring.stats().producers(), "the exited two and this process");
+      while (ring.read((type, buffer, offset, length) -> {}, 100) > 0) {}
+      Thread.sleep(60);
+      ring.awaitMessages(1_000_000); // an empty ring: dead producers' slots are freed
+      assertEquals(1, ring.stats().producers(), "only this process is left");
+      assertEquals(1 + 2 * 2 * 20, ring.stats().backPressureEvents(), "freed slots keep counts");
+      while (ring.write(1, new byte[56])) {}
+      ChildJvm.Result later =
+          ChildJvm.finish(ChildJvm.start(RefusedWriterMain.class, path.toString(), "1", "20"), 60);
+      assertEquals(0, later.exitCode(), later.toString());
+      assertEquals(2 + 5 * 20, ring.stats().backPressureEvents());
+    }
+  }
+
   @Test
   void producersKilledAtRandomPointsOfTheirWritesNeitherWedgeNorCorruptTheRing() throws Exception {
     Path path = rings.path("m2o");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,21 @@ class ProducerSlotsTest {
   /** Starts {@code threads} threads that each write {@code messages} messages, then waits. */
   private static List<Long> writeFromThreads(RingBuffer ring, int threads, int messages)
       throws Exception {
-    CountDownLatch allWritten = new CountDownLatch(threads);
+    return runInThreads(
+        threads,
+        producer -> {
+          for (int m = 0; m < messages; m++) {
+            assertTrue(ring.write(producer, Payloads.bytes(producer, 0, m, Payloads.HEADER)));
+          }
+        });
+  }
+
+  /**
+   * Starts {@code threads} threads that each run {@code work} with their number, all alive until
+   * all are done (so none takes the slot of one that ended), then waits; returns their ids.
+   */
+  private static List<Long> runInThreads(int threads, IntConsumer work) throws Exception {
+    CountDownLatch allDone = new CountDownLatch(threads);
     CountDownLatch release = new CountDownLatch(1);
     List<Thread> started = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();
@@ -62,28 +77,66 @@ class ProducerSlotsTest {
           new Thread(
               () -> {
                 try {
-                  for (int m = 0; m < messages; m++) {
-                    assertTrue(
-                        ring.write(producer, Payloads.bytes(producer, 0, m, Payloads.HEADER)));
-                  }
-                  allWritten.countDown();
+                  work.accept(producer);
+                  allDone.countDown();
                   release.await(); // alive while the test looks at the table
                 } catch (Throwable e) {
                   synchronized (failures) {
                     failures.add(e);
                   }
-                  allWritten.countDown();
+                  allDone.countDown();
                 }
               });
       thread.start();
       started.add(thread);
     }
-    allWritten.await();
+    allDone.await();
     List<Long> ids = started.stream().map(Thread::threadId).toList();
     release.countDown();
     for (Thread thread : started) thread.join();
     assertEquals(List.of(), failures);
     return ids;
+  }
+
+  /**
+   * A refused write or claim counts in the slot of the thread it refused, with a plain store, and
+   * in the shared word only for threads that share the process slot; the count of a slot outlives
+   * its owner and goes on with the next.
+   */
+  @Test
+  void refusalsCountInTheirThreadsSlotsAndAddUpInStats() throws Exception {
+    try (RingBuffer ring = rings.create("ring", 4096, true)) {
+      while (ring.write(1, new byte[56])) {}
+      IntConsumer refusedSevenTimes =
+          producer -> {
+            for (int i = 0; i < 7; i++) {
+              assertFalse(ring.write(1, new byte[56]));
+              assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(1, 56));
+            }
+          };
+      runInThreads(20, refusedSevenTimes);
+      MemorySegment meta = TestRings.meta(ring);
+      // This thread took a slot when it filled the ring, so 15 of the 20 had room for their own.
+      assertEquals(5 * 14, meta.get(ValueLayout.JAVA_LONG, BACK_PRESSURE_COUNT_OFFSET));
+      assertEquals(1 + 20 * 14, ring.stats().backPressureEvents());
+      long[] slotCounts = new long[PRODUCER_SLOTS];
+      for (int i = 0; i < PRODUCER_SLOTS; i++) {
+        slotCounts[i] =
+            meta.get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(i) + PRODUCER_REFUSALS);
+      }
+      for (int round = 0; round < 3; round++) runInThreads(1, refusedSevenTimes);
+      assertEquals(1 + 23 * 14, ring.stats().backPressureEvents());
+      long added = 0;
+      for (int i = 0; i < PRODUCER_SLOTS; i++) {
+        long now =
+            meta.get(ValueLayout.JAVA_LONG, MappedRingBuffer.slotOffset(i) + PRODUCER_REFUSALS);
+        if (now != slotCounts[i]) {
+          assertEquals(14, slotCounts[i], "counted on in an ended thread's slot, its count kept");
+          added += now - slotCounts[i];
+        }
+      }
+      assertEquals(3 * 14, added, "the later threads counted in slots of their own");
+    }
   }
 
   @Test

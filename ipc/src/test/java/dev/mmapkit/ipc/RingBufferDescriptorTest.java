@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(5, VERSION);
+    assertEquals(6, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -33,6 +33,7 @@ class RingBufferDescriptorTest {
     assertEquals(24, PRODUCER_THREAD);
     assertEquals(32, PRODUCER_CLAIM_START);
     assertEquals(40, PRODUCER_CLAIM_END);
+    assertEquals(48, PRODUCER_REFUSALS);
     assertEquals(-1, NO_CLAIM);
     assertEquals(0, PROCESS_SLOT);
     assertEquals(16384, DATA_OFFSET);

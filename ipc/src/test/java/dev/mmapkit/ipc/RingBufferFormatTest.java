@@ -65,8 +65,8 @@ class RingBufferFormatTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 6, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 6; this mmapkit reads version 5"));
+    edit(s -> FileHeader.createdNow("RING", 7, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 7; this mmapkit reads version 6"));
   }
 
   /**
@@ -76,10 +76,11 @@ class RingBufferFormatTest {
    * counts at the wrong offsets. Version 3 processes mark a slot changing hands with -1 and would
    * take a version 4 process's mark (minus its identity) for a dead owner's pid. Version 4
    * consumers would pad a version 5 thread's claim whose payload comes before its header, and
-   * version 4 producers record no claim where a version 5 consumer looks.
+   * version 4 producers record no claim where a version 5 consumer looks. Version 5 processes
+   * neither count refusals in the slots nor add them up.
    */
   @ParameterizedTest(name = "version {0}")
-  @ValueSource(ints = {1, 2, 3, 4})
+  @ValueSource(ints = {1, 2, 3, 4, 5})
   void anOlderRingIsRefused(int version) throws Exception {
     createRing();
     edit(
@@ -88,7 +89,7 @@ class RingBufferFormatTest {
                 .writeTo(s));
     String message = openFails();
     assertTrue(
-        message.contains("format version " + version + "; this mmapkit reads version 5"), message);
+        message.contains("format version " + version + "; this mmapkit reads version 6"), message);
   }
 
   @Test

@@ -162,6 +162,11 @@ class RingBufferTest {
       assertFalse(ring.write(5, Payloads.bytes(0, 0, written, 56)));
       assertEquals(RingBuffer.BACK_PRESSURED, ring.tryClaim(5, 56));
       assertEquals(3, ring.stats().backPressureEvents(), "the loop's last write and two more");
+      assertEquals(
+          0,
+          TestRings.meta(ring)
+              .get(ValueLayout.JAVA_LONG, RingBufferDescriptor.BACK_PRESSURE_COUNT_OFFSET),
+          "counted in the producer's slot, which it writes alone");
       List<Long> seen = new ArrayList<>();
       assertEquals(1, ring.read((t, b, o, l) -> seen.add(Payloads.seq(b, o)), 1));
       assertTrue(ring.write(5, Payloads.bytes(0, 0, written, 56)), "room again after a read");
