@@ -26,8 +26,8 @@ import org.agrona.concurrent.broadcast.CopyBroadcastReceiver;
  *
  * <p>Args: {@code mmapkit|agrona-o2o|agrona-m2o echo OUT BACK}, {@code ... drain OUT}, {@code
  * mmapkit-bcast|agrona-bcast echo OUT BACK} (receive on OUT, transmit on BACK), or {@code uds echo
- * SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS} or {@code uds-blocking consume
- * SOCKET COUNT} (see {@link WakeUpMeasurement}).
+ * SOCKET SIZE}, or {@code blocking consume RING COUNT IDLE_MILLIS}, {@code uds-blocking consume
+ * SOCKET COUNT} or {@code futex-blocking consume FILE COUNT} (see {@link WakeUpMeasurement}).
  */
 public final class PeerMain {
   private PeerMain() {}
@@ -41,6 +41,11 @@ public final class PeerMain {
       mmapkitBroadcast(Path.of(args[2]), Path.of(args[3]));
     } else if (transport.equals("agrona-bcast")) {
       agronaBroadcast(new File(args[2]), new File(args[3]));
+    } else if (transport.equals("futex-blocking")) {
+      try (FutexPeer futex = new FutexPeer(Path.of(args[2]))) {
+        ready();
+        futex.sleepAndReport(Integer.parseInt(args[3]));
+      }
     } else if (transport.equals("uds-blocking")) {
       blockingSocketConsumer(Path.of(args[2]), Integer.parseInt(args[3]));
     } else if (transport.equals("uds")) {
@@ -54,6 +59,14 @@ public final class PeerMain {
 
   private static void ready() {
     System.out.println("ready");
+    System.out.flush();
+  }
+
+  /** Prints {@code latencies N N ...}, the line {@link WakeUpMeasurement} reads. */
+  static void printLatencies(long[] latencies) {
+    StringBuilder line = new StringBuilder("latencies");
+    for (long latency : latencies) line.append(' ').append(latency);
+    System.out.println(line);
     System.out.flush();
   }
 
@@ -119,9 +132,9 @@ public final class PeerMain {
 
   /**
    * Idles for a warm-up second, then for {@code idleMillis} with a {@link BlockingIdleStrategy}
-   * (measured), then reads {@code count} messages that each carry the writer's {@link
-   * System#nanoTime()}; prints the consuming thread's CPU time during the idle phase and every
-   * wake-up latency.
+   * (measured), then reads messages that each carry the writer's {@link System#nanoTime()}; prints
+   * the consuming thread's CPU time during the idle phase, then the wake-up latencies of every
+   * {@code count} messages, until killed.
    */
   private static void blockingConsumer(Path path, int count, long idleMillis) throws Exception {
     RingBuffer ring = RingBuffers.open(path);
@@ -143,33 +156,37 @@ public final class PeerMain {
     long idleCpu = WakeUpMeasurement.threadCpuNanos() - cpuStart;
     System.out.println("idle-cpu-nanos " + idleCpu);
     System.out.flush();
-    while (received[0] < count) idle.idle(ring.read(handler, 16));
-    StringBuilder line = new StringBuilder("latencies");
-    for (long latency : latencies) line.append(' ').append(latency);
-    System.out.println(line);
-    System.out.flush();
+    while (true) {
+      while (received[0] < count) idle.idle(ring.read(handler, 16));
+      printLatencies(latencies);
+      received[0] = 0;
+    }
   }
 
   /**
-   * Reads {@code count} 8-byte messages, each carrying the writer's {@link System#nanoTime()}, with
-   * blocking reads on a Unix-domain socket, then prints every wake-up latency: the operating
-   * system's own way to wake a sleeping process, for {@link WakeUpMeasurement} to compare with.
+   * Reads 8-byte messages, each carrying the writer's {@link System#nanoTime()}, with blocking
+   * reads on a Unix-domain socket, and prints the wake-up latencies of every {@code count} of them:
+   * the operating system's own way to wake a sleeping process, for {@link WakeUpMeasurement} to
+   * compare with.
    */
   private static void blockingSocketConsumer(Path socket, int count) throws Exception {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ready(); // before connecting: the parent accepts only after reading this
       channel.connect(UnixDomainSocketAddress.of(socket));
       ByteBuffer message = ByteBuffer.allocateDirect(8);
-      StringBuilder line = new StringBuilder("latencies");
-      for (int i = 0; i < count; i++) {
-        message.clear();
-        while (message.hasRemaining()) {
-          if (channel.read(message) < 0) return;
+      long[] latencies = new long[count];
+      while (true) {
+        int received = 0;
+        while (received < count) {
+          message.clear();
+          while (message.hasRemaining()) {
+            if (channel.read(message) < 0) return;
+          }
+          long sent = message.getLong(0);
+          if (sent != 0) latencies[received++] = System.nanoTime() - sent; // 0: a warm-up message
         }
-        line.append(' ').append(System.nanoTime() - message.getLong(0));
+        printLatencies(latencies);
       }
-      System.out.println(line);
-      System.out.flush();
     }
   }
 

@@ -18,18 +18,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * The blocking strategy's two goals, measured directly (JMH has no mode for "idle"): a consumer
  * process with {@link dev.mmapkit.ipc.BlockingIdleStrategy} first idles for an unmeasured warm-up
  * second, then idles while its thread's CPU time is read from {@code /proc/thread-self/schedstat}
- * (2 s quick, 10 s full), then this process writes messages 5 ms apart (long enough for the
- * consumer to go back to sleep each time) carrying {@link System#nanoTime()}, and the consumer
- * reports how long each took to reach its handler. The same writes, paced the same way, then go
- * over a Unix-domain socket to a peer blocked in {@code read}: the wake-up the operating system
- * itself offers, on the same machine in the same run. On a virtual machine whose idle vCPU halts,
- * both pay for waking that vCPU through the hypervisor, which no user-space strategy can avoid
- * without spinning; the ratio says what the ring's strategy adds or saves on top of it.
+ * (2 s quick, 10 s full), then this process writes messages carrying {@link System#nanoTime()}, 5
+ * ms apart and then 1 ms apart (both long enough for the consumer to go back to sleep each time),
+ * and the consumer reports how long each took to reach its handler. The same sends, paced the same
+ * way, then wake two other peers: one blocked in {@code read} on a Unix-domain socket, the
+ * operating system's own wake-up, and one blocked in a bare futex wait ({@link FutexPeer}), the
+ * least a JVM thread can be woken with. On a virtual machine whose idle vCPU halts, all three pay
+ * for what the hypervisor does, which no user-space strategy can avoid without spinning; the ratios
+ * say what the ring's strategy adds on top of it.
  */
 public final class WakeUpMeasurement {
   private WakeUpMeasurement() {}
@@ -47,7 +49,7 @@ public final class WakeUpMeasurement {
   public static void main(String[] args) throws Exception {
     for (Comparison row : measure(args.length > 0 && args[0].equals("--quick"))) {
       System.out.printf(
-          "%-26s %10.3f %s, anchor %.3f  (%s)%n",
+          "%-36s %10.3f %s, anchor %.3f  (%s)%n",
           row.name(), row.ours(), row.unit(), row.anchor(), row.note());
     }
   }
@@ -62,11 +64,21 @@ public final class WakeUpMeasurement {
     }
   }
 
+  /**
+   * The pauses between writes, in milliseconds, each long enough for a consumer to be asleep when
+   * the next write comes: the goal row's first. How long a thread slept changes how long it takes
+   * to wake on a virtual machine (its caches and its vCPU go cold), so a shorter pause shows the
+   * same wake-up warmer.
+   */
+  private static final long[] PAUSES_MILLIS = {5, 1};
+
   static List<Comparison> measure(boolean quick) throws Exception {
     long idleMillis = quick ? 2_000 : 10_000;
     int count = quick ? 200 : 1_000;
     Path directory = Peer.newDirectory();
     Path path = directory.resolve("ring");
+    long idleCpu;
+    long[][] ringLatencies;
     try (RingBuffer ring = RingBuffers.createOneToOne(path, 64 * 1024);
         Peer peer =
             new Peer(
@@ -77,73 +89,133 @@ public final class WakeUpMeasurement {
                 Integer.toString(count),
                 Long.toString(idleMillis))) {
       String idleLine = peer.readLine();
-      long idleCpu = Long.parseLong(idleLine.substring(idleLine.indexOf(' ') + 1));
+      idleCpu = Long.parseLong(idleLine.substring(idleLine.indexOf(' ') + 1));
       MemorySegment message = Arena.global().allocate(8, 8);
-      // Unmeasured warm-up of the write and wake-up paths on both sides.
-      for (int i = 0; i < 20_000; i++) {
-        message.set(ValueLayout.JAVA_LONG, 0, 0L);
-        while (!ring.write(1, message)) Thread.onSpinWait();
-      }
-      LockSupport.parkNanos(50_000_000);
-      for (int i = 0; i < count; i++) {
-        LockSupport.parkNanos(5_000_000);
-        message.set(ValueLayout.JAVA_LONG, 0, System.nanoTime());
-        while (!ring.write(1, message)) Thread.onSpinWait();
-      }
-      long[] latencies = latencies(peer.readLine(), count);
-      long[] socket = socketLatencies(count);
-      double cpuPercent = 100.0 * idleCpu / (idleMillis * 1e6);
-      double p50 = latencies[count / 2] / 1e3;
-      double p99 = latencies[(int) (count * 0.99)] / 1e3;
-      double socketP50 = socket[count / 2] / 1e3;
-      return List.of(
-          Comparison.cost(
-              "blocking-idle-cpu",
-              cpuPercent,
-              1.0,
-              "% of a core",
-              1.0,
-              "consumer thread idle for "
-                  + idleMillis / 1000
-                  + " s with BlockingIdleStrategy, measured after a "
-                  + IDLE_WARM_UP_MILLIS / 1000
-                  + " s unmeasured warm-up; anchor: the goal, < 1 %"),
-          Comparison.cost(
-              "blocking-wake-p50",
-              p50,
-              20.0,
-              "us",
-              1.0,
-              count
-                  + " writes 5 ms apart from another process, write to handler; p99 "
-                  + Math.round(p99)
-                  + " us; anchor: the goal, 20 us"),
-          Comparison.cost(
-              "blocking-wake-p50-vs-uds",
-              p50,
-              socketP50,
-              "us",
-              Double.NaN,
-              "the same paced writes to a peer blocked reading a Unix-domain socket (p99 "
-                  + Math.round(socket[(int) (count * 0.99)] / 1e3)
-                  + " us): the operating system's wake-up on this machine, informative"));
+      LongConsumer write =
+          stamp -> {
+            message.set(ValueLayout.JAVA_LONG, 0, stamp);
+            while (!ring.write(1, message)) Thread.onSpinWait();
+          };
+      ringLatencies = paced(peer, count, write, () -> {});
     } finally {
       Files.deleteIfExists(path);
       Files.deleteIfExists(directory);
     }
+    long[][] socket = socketLatencies(count);
+    long[][] futex = futexLatencies(count);
+    double cpuPercent = 100.0 * idleCpu / (idleMillis * 1e6);
+    return List.of(
+        Comparison.cost(
+            "blocking-idle-cpu",
+            cpuPercent,
+            1.0,
+            "% of a core",
+            1.0,
+            "consumer thread idle for "
+                + idleMillis / 1000
+                + " s with BlockingIdleStrategy, measured after a "
+                + IDLE_WARM_UP_MILLIS / 1000
+                + " s unmeasured warm-up; anchor: the goal, < 1 %"),
+        Comparison.cost(
+            "blocking-wake-p50",
+            micros(p50(ringLatencies[0])),
+            20.0,
+            "us",
+            1.0,
+            count
+                + " writes "
+                + PAUSES_MILLIS[0]
+                + " ms apart from another process, write to handler; p99 "
+                + Math.round(micros(p99(ringLatencies[0])))
+                + " us; anchor: the goal, 20 us"),
+        Comparison.cost(
+            "blocking-wake-p50-vs-uds",
+            micros(p50(ringLatencies[0])),
+            micros(p50(socket[0])),
+            "us",
+            Double.NaN,
+            "the same paced writes to a peer blocked reading a Unix-domain socket (p99 "
+                + Math.round(micros(p99(socket[0])))
+                + " us): the operating system's wake-up on this machine, informative"),
+        floorRow(0, ringLatencies, futex, socket),
+        floorRow(1, ringLatencies, futex, socket));
+  }
+
+  /**
+   * The ring's wake-up p50 after pause {@code pause} against a bare futex wake-up between two JVMs
+   * paced the same (see {@link FutexPeer}): what the ring adds to a floor it cannot go below.
+   */
+  private static Comparison floorRow(int pause, long[][] ring, long[][] futex, long[][] socket) {
+    String name =
+        "blocking-wake-p50"
+            + (pause == 0 ? "" : "-" + PAUSES_MILLIS[pause] + "ms")
+            + "-vs-jvm-futex";
+    return Comparison.cost(
+        name,
+        micros(p50(ring[pause])),
+        micros(p50(futex[pause])),
+        "us",
+        Double.NaN,
+        "writes "
+            + PAUSES_MILLIS[pause]
+            + " ms apart; anchor: a bare futex wait and wake between two JVMs, no ring ("
+            + futex[pause].length
+            + " timed, p99 "
+            + Math.round(micros(p99(futex[pause])))
+            + " us; ours p99 "
+            + Math.round(micros(p99(ring[pause])))
+            + " us; socket peer p50 "
+            + Math.round(micros(p50(socket[pause])))
+            + " us): the floor of this machine and JVM, informative");
+  }
+
+  /**
+   * After an unmeasured warm-up of 20,000 sends stamped 0, {@code count} sends stamped with {@link
+   * System#nanoTime()} for each of {@link #PAUSES_MILLIS}, pausing that long before each; the
+   * peer's latencies for each pause, sorted, read after {@code endOfPause} has run.
+   */
+  private static long[][] paced(Peer peer, int count, LongConsumer send, Runnable endOfPause)
+      throws IOException {
+    for (int i = 0; i < 20_000; i++) send.accept(0L);
+    LockSupport.parkNanos(50_000_000);
+    long[][] latencies = new long[PAUSES_MILLIS.length][];
+    for (int pause = 0; pause < PAUSES_MILLIS.length; pause++) {
+      for (int i = 0; i < count; i++) {
+        LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
+        send.accept(System.nanoTime());
+      }
+      LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
+      endOfPause.run();
+      latencies[pause] = latencies(peer.readLine());
+    }
+    return latencies;
   }
 
   /** The sorted latencies of a peer's {@code latencies N N ...} line. */
-  private static long[] latencies(String line, int count) {
+  private static long[] latencies(String line) throws IOException {
+    if (line == null) throw new IOException("the wake-up peer ended without its latencies");
     String[] fields = line.split(" ");
-    long[] latencies = new long[count];
-    for (int i = 0; i < count; i++) latencies[i] = Long.parseLong(fields[i + 1]);
+    if (fields.length < 2) throw new IOException("the wake-up peer timed no wake-up: " + line);
+    long[] latencies = new long[fields.length - 1];
+    for (int i = 0; i < latencies.length; i++) latencies[i] = Long.parseLong(fields[i + 1]);
     Arrays.sort(latencies);
     return latencies;
   }
 
-  /** {@code count} writes 5 ms apart to a peer blocked on a Unix-domain socket; sorted. */
-  private static long[] socketLatencies(int count) throws Exception {
+  private static long p50(long[] sorted) {
+    return sorted[sorted.length / 2];
+  }
+
+  private static long p99(long[] sorted) {
+    return sorted[(int) (sorted.length * 0.99)];
+  }
+
+  private static double micros(long nanos) {
+    return nanos / 1e3;
+  }
+
+  /** {@link #paced} writes to a peer blocked reading a Unix-domain socket. */
+  private static long[][] socketLatencies(int count) throws Exception {
     Path directory = Peer.newDirectory();
     Path socket = directory.resolve("s");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -152,14 +224,28 @@ public final class WakeUpMeasurement {
               new Peer(directory, "uds-blocking", "consume", socket.toString(), "" + count);
           SocketChannel channel = server.accept()) {
         ByteBuffer message = ByteBuffer.allocateDirect(8);
-        for (int i = 0; i < count; i++) {
-          LockSupport.parkNanos(5_000_000);
-          message.clear();
-          message.putLong(0, System.nanoTime());
-          while (message.hasRemaining()) channel.write(message);
-        }
-        return latencies(peer.readLine(), count);
+        LongConsumer write =
+            stamp -> {
+              message.clear();
+              message.putLong(0, stamp);
+              try {
+                while (message.hasRemaining()) channel.write(message);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            };
+        return paced(peer, count, write, () -> {});
       }
+    }
+  }
+
+  /** {@link #paced} bare futex wake-ups of a peer JVM (see {@link FutexPeer}). */
+  private static long[][] futexLatencies(int count) throws Exception {
+    Path directory = Peer.newDirectory();
+    Path file = directory.resolve("futex");
+    try (FutexPeer waker = new FutexPeer(file);
+        Peer peer = new Peer(directory, "futex-blocking", "consume", file.toString(), "" + count)) {
+      return paced(peer, count, waker::wake, waker::requestReport);
     }
   }
 }
