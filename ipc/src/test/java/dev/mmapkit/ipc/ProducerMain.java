@@ -23,17 +23,12 @@ public final class ProducerMain {
     int maxLength = Integer.parseInt(args[4]);
     boolean copying = args.length > 5 && args[5].equals("copying");
     try (RingBuffer ring = RingBuffers.open(path)) {
-      Thread[] workers = new Thread[threads];
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        workers[t] =
-            new Thread(
-                copying
-                    ? () -> copy(ring, producer, thread, count, maxLength)
-                    : () -> writeAndClaim(ring, producer, thread, count, maxLength));
-        workers[t].start();
-      }
-      for (Thread worker : workers) worker.join();
+      ChildThreads.runAndJoin(
+          threads,
+          thread -> {
+            if (copying) copy(ring, producer, thread, count, maxLength);
+            else writeAndClaim(ring, producer, thread, count, maxLength);
+          });
     }
     System.out.println("done");
   }

@@ -16,23 +16,17 @@ public final class RefusedWriterMain {
     int attempts = Integer.parseInt(args[2]);
     boolean[] accepted = new boolean[threads];
     try (RingBuffer ring = RingBuffers.open(path)) {
-      Thread[] workers = new Thread[threads];
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        workers[t] =
-            new Thread(
-                () -> {
-                  for (int i = 0; i < attempts; i++) {
-                    boolean written =
-                        (i & 1) == 0
-                            ? ring.write(1, new byte[56])
-                            : ring.tryClaim(1, 56) != RingBuffer.BACK_PRESSURED;
-                    accepted[thread] |= written;
-                  }
-                });
-        workers[t].start();
-      }
-      for (Thread worker : workers) worker.join();
+      ChildThreads.runAndJoin(
+          threads,
+          thread -> {
+            for (int i = 0; i < attempts; i++) {
+              boolean written =
+                  (i & 1) == 0
+                      ? ring.write(1, new byte[56])
+                      : ring.tryClaim(1, 56) != RingBuffer.BACK_PRESSURED;
+              accepted[thread] |= written;
+            }
+          });
     }
     for (boolean written : accepted) if (written) System.exit(1);
     System.out.println("done");
