@@ -26,6 +26,9 @@ final class FutexPeer implements AutoCloseable {
   /** The file's layout: the futex word, and on a line of its own the waker's time stamp. */
   private static final long WORD = 0, STAMP = 64, SIZE = 4096;
 
+  /** A stamp that asks the sleeper for the latencies it has, instead of a wake-up to time. */
+  private static final long REPORT = -1;
+
   private final NativeAccess access = NativeAccess.get().orElseThrow();
   private final Arena arena = Arena.ofShared();
   private final MemorySegment shared;
@@ -40,9 +43,6 @@ final class FutexPeer implements AutoCloseable {
     }
     word = shared.asSlice(WORD, 4);
   }
-
-  /** A stamp that asks the sleeper for the latencies it has, instead of a wake-up to time. */
-  private static final long REPORT = -1;
 
   /**
    * The waker's side: publishes {@code stamp} (0 for an unmeasured wake-up), then bumps the word

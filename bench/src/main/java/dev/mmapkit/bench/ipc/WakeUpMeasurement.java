@@ -184,6 +184,8 @@ public final class WakeUpMeasurement {
         LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
         send.accept(System.nanoTime());
       }
+      // One pause more, so that the last send is timed before endOfPause: a futex peer's report
+      // request overwrites the stamp.
       LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
       endOfPause.run();
       latencies[pause] = latencies(peer.readLine());
