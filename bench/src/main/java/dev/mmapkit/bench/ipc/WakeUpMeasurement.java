@@ -26,12 +26,12 @@ import java.util.function.LongConsumer;
  * second, then idles while its thread's CPU time is read from {@code /proc/thread-self/schedstat}
  * (2 s quick, 10 s full), then this process writes messages carrying {@link System#nanoTime()}, 5
  * ms apart and then 1 ms apart (both long enough for the consumer to go back to sleep each time),
- * and the consumer reports how long each took to reach its handler. The same sends, paced the same
- * way, then wake two other peers: one blocked in {@code read} on a Unix-domain socket, the
- * operating system's own wake-up, and one blocked in a bare futex wait ({@link FutexPeer}), the
- * least a JVM thread can be woken with. On a virtual machine whose idle vCPU halts, all three pay
- * for what the hypervisor does, which no user-space strategy can avoid without spinning; the ratios
- * say what the ring's strategy adds on top of it.
+ * and the consumer reports how long each took to reach its handler. Two other peers take turns with
+ * it, woken by the same sends paced the same way: one blocked in {@code read} on a Unix-domain
+ * socket, the operating system's own wake-up, and one blocked in a bare futex wait ({@link
+ * FutexPeer}), the least a JVM thread can be woken with. On a virtual machine whose idle vCPU
+ * halts, all three pay for what the hypervisor does, which no user-space strategy can avoid without
+ * spinning; the ratios say what the ring's strategy adds on top of it.
  */
 public final class WakeUpMeasurement {
   private WakeUpMeasurement() {}
@@ -72,37 +72,71 @@ public final class WakeUpMeasurement {
    */
   private static final long[] PAUSES_MILLIS = {5, 1};
 
+  /**
+   * How many timed wake-ups one peer gets in a row before the next peer's turn: the three peers
+   * take turns so that all three are measured in the same minutes of a host whose speed changes
+   * every few seconds, each still sleeping one pause before each timed wake-up.
+   */
+  private static final int TURN = 25;
+
+  /** A sleeping peer and how to wake it: a send with a stamp, and what ends a pause's sends. */
+  private record Sleeper(Peer peer, LongConsumer send, Runnable endOfPause) {}
+
   static List<Comparison> measure(boolean quick) throws Exception {
     long idleMillis = quick ? 2_000 : 10_000;
     int count = quick ? 200 : 1_000;
-    Path directory = Peer.newDirectory();
-    Path path = directory.resolve("ring");
+    Path ringDirectory = Peer.newDirectory();
+    Path ringPath = ringDirectory.resolve("ring");
     long idleCpu;
-    long[][] ringLatencies;
-    try (RingBuffer ring = RingBuffers.createOneToOne(path, 64 * 1024);
-        Peer peer =
+    long[][][] latencies;
+    try (RingBuffer ring = RingBuffers.createOneToOne(ringPath, 64 * 1024);
+        Peer ringPeer =
             new Peer(
-                directory,
+                ringDirectory,
                 "blocking",
                 "consume",
-                path.toString(),
+                ringPath.toString(),
                 Integer.toString(count),
                 Long.toString(idleMillis))) {
-      String idleLine = peer.readLine();
+      // Measured alone: the other peers start after it.
+      String idleLine = ringPeer.readLine();
       idleCpu = Long.parseLong(idleLine.substring(idleLine.indexOf(' ') + 1));
       MemorySegment message = Arena.global().allocate(8, 8);
-      LongConsumer write =
+      LongConsumer ringWrite =
           stamp -> {
             message.set(ValueLayout.JAVA_LONG, 0, stamp);
             while (!ring.write(1, message)) Thread.onSpinWait();
           };
-      ringLatencies = paced(peer, count, write, () -> {});
-    } finally {
-      Files.deleteIfExists(path);
-      Files.deleteIfExists(directory);
+      Path socketDirectory = Peer.newDirectory();
+      Path socketPath = socketDirectory.resolve("s");
+      Path futexDirectory = Peer.newDirectory();
+      Path futexPath = futexDirectory.resolve("futex");
+      try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        try (Peer socketPeer =
+                new Peer(
+                    socketDirectory, "uds-blocking", "consume", socketPath.toString(), "" + count);
+            SocketChannel channel = server.accept();
+            FutexPeer waker = new FutexPeer(futexPath);
+            Peer futexPeer =
+                new Peer(
+                    futexDirectory,
+                    "futex-blocking",
+                    "consume",
+                    futexPath.toString(),
+                    "" + count)) {
+          latencies =
+              inTurns(
+                  count,
+                  new Sleeper(ringPeer, ringWrite, () -> {}),
+                  new Sleeper(socketPeer, socketWrite(channel), () -> {}),
+                  new Sleeper(futexPeer, waker::wake, waker::requestReport));
+        }
+      }
     }
-    long[][] socket = socketLatencies(count);
-    long[][] futex = futexLatencies(count);
+    long[][] ringLatencies = latencies[0];
+    long[][] socket = latencies[1];
+    long[][] futex = latencies[2];
     double cpuPercent = 100.0 * idleCpu / (idleMillis * 1e6);
     return List.of(
         Comparison.cost(
@@ -170,25 +204,38 @@ public final class WakeUpMeasurement {
   }
 
   /**
-   * After an unmeasured warm-up of 20,000 sends stamped 0, {@code count} sends stamped with {@link
-   * System#nanoTime()} for each of {@link #PAUSES_MILLIS}, pausing that long before each; the
-   * peer's latencies for each pause, sorted, read after {@code endOfPause} has run.
+   * After an unmeasured warm-up of 20,000 sends to each sleeper (stamped 0), {@code count} sends to
+   * each stamped with {@link System#nanoTime()} for each of {@link #PAUSES_MILLIS}, pausing that
+   * long before each. The sleepers take turns of {@link #TURN} sends, each turn led by an unstamped
+   * send, so that every timed wake-up follows one pause of sleep, not the other sleepers' turns.
+   * Returns each sleeper's latencies for each pause, sorted, read after its {@code endOfPause} has
+   * run.
    */
-  private static long[][] paced(Peer peer, int count, LongConsumer send, Runnable endOfPause)
-      throws IOException {
-    for (int i = 0; i < 20_000; i++) send.accept(0L);
+  private static long[][][] inTurns(int count, Sleeper... sleepers) throws IOException {
+    for (Sleeper sleeper : sleepers) {
+      for (int i = 0; i < 20_000; i++) sleeper.send.accept(0L);
+    }
     LockSupport.parkNanos(50_000_000);
-    long[][] latencies = new long[PAUSES_MILLIS.length][];
+    long[][][] latencies = new long[sleepers.length][PAUSES_MILLIS.length][];
     for (int pause = 0; pause < PAUSES_MILLIS.length; pause++) {
-      for (int i = 0; i < count; i++) {
-        LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
-        send.accept(System.nanoTime());
+      long pauseNanos = PAUSES_MILLIS[pause] * 1_000_000;
+      for (int sent = 0; sent < count; sent += TURN) {
+        for (Sleeper sleeper : sleepers) {
+          LockSupport.parkNanos(pauseNanos);
+          sleeper.send.accept(0L);
+          for (int i = sent; i < Math.min(count, sent + TURN); i++) {
+            LockSupport.parkNanos(pauseNanos);
+            sleeper.send.accept(System.nanoTime());
+          }
+        }
       }
       // One pause more, so that the last send is timed before endOfPause: a futex peer's report
       // request overwrites the stamp.
-      LockSupport.parkNanos(PAUSES_MILLIS[pause] * 1_000_000);
-      endOfPause.run();
-      latencies[pause] = latencies(peer.readLine());
+      LockSupport.parkNanos(pauseNanos);
+      for (int s = 0; s < sleepers.length; s++) {
+        sleepers[s].endOfPause.run();
+        latencies[s][pause] = latencies(sleepers[s].peer.readLine());
+      }
     }
     return latencies;
   }
@@ -216,38 +263,17 @@ public final class WakeUpMeasurement {
     return nanos / 1e3;
   }
 
-  /** {@link #paced} writes to a peer blocked reading a Unix-domain socket. */
-  private static long[][] socketLatencies(int count) throws Exception {
-    Path directory = Peer.newDirectory();
-    Path socket = directory.resolve("s");
-    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      server.bind(UnixDomainSocketAddress.of(socket));
-      try (Peer peer =
-              new Peer(directory, "uds-blocking", "consume", socket.toString(), "" + count);
-          SocketChannel channel = server.accept()) {
-        ByteBuffer message = ByteBuffer.allocateDirect(8);
-        LongConsumer write =
-            stamp -> {
-              message.clear();
-              message.putLong(0, stamp);
-              try {
-                while (message.hasRemaining()) channel.write(message);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            };
-        return paced(peer, count, write, () -> {});
+  /** Writes a stamp to a peer blocked reading a Unix-domain socket. */
+  private static LongConsumer socketWrite(SocketChannel channel) {
+    ByteBuffer message = ByteBuffer.allocateDirect(8);
+    return stamp -> {
+      message.clear();
+      message.putLong(0, stamp);
+      try {
+        while (message.hasRemaining()) channel.write(message);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /** {@link #paced} bare futex wake-ups of a peer JVM (see {@link FutexPeer}). */
-  private static long[][] futexLatencies(int count) throws Exception {
-    Path directory = Peer.newDirectory();
-    Path file = directory.resolve("futex");
-    try (FutexPeer waker = new FutexPeer(file);
-        Peer peer = new Peer(directory, "futex-blocking", "consume", file.toString(), "" + count)) {
-      return paced(peer, count, waker::wake, waker::requestReport);
-    }
+    };
   }
 }
