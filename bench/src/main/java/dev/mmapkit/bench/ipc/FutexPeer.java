@@ -9,7 +9,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * The wake-up floor between two JVMs: a thread blocked in a bare futex wait on a word in a shared
@@ -25,9 +24,6 @@ final class FutexPeer implements AutoCloseable {
 
   /** The file's layout: the futex word, and on a line of its own the waker's time stamp. */
   private static final long WORD = 0, STAMP = 64, SIZE = 4096;
-
-  /** A stamp that asks the sleeper for the latencies it has, instead of a wake-up to time. */
-  private static final long REPORT = -1;
 
   private final NativeAccess access = NativeAccess.get().orElseThrow();
   private final Arena arena = Arena.ofShared();
@@ -45,7 +41,7 @@ final class FutexPeer implements AutoCloseable {
   }
 
   /**
-   * The waker's side: publishes {@code stamp} (0 for an unmeasured wake-up), then bumps the word
+   * The waker's side: publishes {@code stamp} (see {@link WakeUpLatencies}), then bumps the word
    * and wakes its sleeper.
    */
   void wake(long stamp) {
@@ -54,34 +50,21 @@ final class FutexPeer implements AutoCloseable {
     access.futexWake(word, 1);
   }
 
-  /** Asks the sleeper to print the latencies since its last report. */
-  void requestReport() {
-    wake(REPORT);
-  }
-
   /**
-   * The sleeper's side, in {@link PeerMain}: each time the word changes, reports how long ago the
-   * waker stamped it, and prints the latencies so far when asked ({@link #requestReport}), until
-   * killed. Holds up to {@code count} latencies per report. A word is not a queue: a sleeper that
-   * comes back later than the next wake-up sees two as one and times only the later, so a report
-   * may hold fewer; it never waits for a wake-up that already came.
+   * The sleeper's side, in {@link PeerMain}: each time the word changes, hands the waker's stamp to
+   * {@link WakeUpLatencies}, until killed. A word is not a queue: a sleeper that comes back later
+   * than the next wake-up sees two as one and times only the later, so a report may hold fewer than
+   * were sent; it never waits for a wake-up that already came.
    */
   void sleepAndReport(int count) {
-    long[] latencies = new long[count];
-    int received = 0;
+    WakeUpLatencies latencies = new WakeUpLatencies(count);
     int seen = (int) INT.getVolatile(shared, WORD);
     while (true) {
       access.futexWait(word, seen, 100_000_000L); // returns at once if the word changed already
       int now = (int) INT.getVolatile(shared, WORD);
       if (now == seen) continue; // timed out, or woken spuriously
       seen = now;
-      long sent = (long) LONG.getVolatile(shared, STAMP);
-      if (sent == REPORT) {
-        PeerMain.printLatencies(Arrays.copyOf(latencies, received));
-        received = 0;
-      } else if (sent != 0 && received < count) {
-        latencies[received++] = System.nanoTime() - sent;
-      }
+      latencies.onStamp((long) LONG.getVolatile(shared, STAMP));
     }
   }
 

@@ -62,14 +62,6 @@ public final class PeerMain {
     System.out.flush();
   }
 
-  /** Prints {@code latencies N N ...}, the line {@link WakeUpMeasurement} reads. */
-  static void printLatencies(long[] latencies) {
-    StringBuilder line = new StringBuilder("latencies");
-    for (long latency : latencies) line.append(' ').append(latency);
-    System.out.println(line);
-    System.out.flush();
-  }
-
   private static void mmapkit(Path outPath, Path backPath) throws Exception {
     RingBuffer in = RingBuffers.open(outPath);
     RingBuffer back = backPath == null ? null : RingBuffers.open(backPath);
@@ -133,19 +125,16 @@ public final class PeerMain {
   /**
    * Idles for a warm-up second, then for {@code idleMillis} with a {@link BlockingIdleStrategy}
    * (measured), then reads messages that each carry the writer's {@link System#nanoTime()}; prints
-   * the consuming thread's CPU time during the idle phase, then the wake-up latencies of every
-   * {@code count} messages, until killed.
+   * the consuming thread's CPU time during the idle phase, then times the messages and reports as
+   * {@link WakeUpLatencies} does, until killed.
    */
   private static void blockingConsumer(Path path, int count, long idleMillis) throws Exception {
     RingBuffer ring = RingBuffers.open(path);
     IdleStrategy idle = new BlockingIdleStrategy(ring);
-    long[] latencies = new long[count];
-    int[] received = {0};
+    WakeUpLatencies latencies = new WakeUpLatencies(count);
     MessageHandler handler =
-        (type, buffer, offset, length) -> {
-          long sent = buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
-          if (sent != 0) latencies[received[0]++] = System.nanoTime() - sent;
-        };
+        (type, buffer, offset, length) ->
+            latencies.onStamp(buffer.get(ValueLayout.JAVA_LONG_UNALIGNED, offset));
     ready();
     // An unmeasured warm-up: the first 1000 idle calls spin, the first sleeps run interpreted.
     long warmUpEnd = System.nanoTime() + WakeUpMeasurement.IDLE_WARM_UP_MILLIS * 1_000_000;
@@ -156,36 +145,26 @@ public final class PeerMain {
     long idleCpu = WakeUpMeasurement.threadCpuNanos() - cpuStart;
     System.out.println("idle-cpu-nanos " + idleCpu);
     System.out.flush();
-    while (true) {
-      while (received[0] < count) idle.idle(ring.read(handler, 16));
-      printLatencies(latencies);
-      received[0] = 0;
-    }
+    while (true) idle.idle(ring.read(handler, 16));
   }
 
   /**
    * Reads 8-byte messages, each carrying the writer's {@link System#nanoTime()}, with blocking
-   * reads on a Unix-domain socket, and prints the wake-up latencies of every {@code count} of them:
-   * the operating system's own way to wake a sleeping process, for {@link WakeUpMeasurement} to
-   * compare with.
+   * reads on a Unix-domain socket, and times them as {@link WakeUpLatencies} does: the operating
+   * system's own way to wake a sleeping process, for {@link WakeUpMeasurement} to compare with.
    */
   private static void blockingSocketConsumer(Path socket, int count) throws Exception {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ready(); // before connecting: the parent accepts only after reading this
       channel.connect(UnixDomainSocketAddress.of(socket));
       ByteBuffer message = ByteBuffer.allocateDirect(8);
-      long[] latencies = new long[count];
+      WakeUpLatencies latencies = new WakeUpLatencies(count);
       while (true) {
-        int received = 0;
-        while (received < count) {
-          message.clear();
-          while (message.hasRemaining()) {
-            if (channel.read(message) < 0) return;
-          }
-          long sent = message.getLong(0);
-          if (sent != 0) latencies[received++] = System.nanoTime() - sent; // 0: a warm-up message
+        message.clear();
+        while (message.hasRemaining()) {
+          if (channel.read(message) < 0) return;
         }
-        printLatencies(latencies);
+        latencies.onStamp(message.getLong(0));
       }
     }
   }

@@ -79,8 +79,8 @@ public final class WakeUpMeasurement {
    */
   private static final int TURN = 25;
 
-  /** A sleeping peer and how to wake it: a send with a stamp, and what ends a pause's sends. */
-  private record Sleeper(Peer peer, LongConsumer send, Runnable endOfPause) {}
+  /** A sleeping peer and how to wake it with a stamp (see {@link WakeUpLatencies}). */
+  private record Sleeper(Peer peer, LongConsumer send) {}
 
   static List<Comparison> measure(boolean quick) throws Exception {
     long idleMillis = quick ? 2_000 : 10_000;
@@ -128,9 +128,9 @@ public final class WakeUpMeasurement {
           latencies =
               inTurns(
                   count,
-                  new Sleeper(ringPeer, ringWrite, () -> {}),
-                  new Sleeper(socketPeer, socketWrite(channel), () -> {}),
-                  new Sleeper(futexPeer, waker::wake, waker::requestReport));
+                  new Sleeper(ringPeer, ringWrite),
+                  new Sleeper(socketPeer, socketWrite(channel)),
+                  new Sleeper(futexPeer, waker::wake));
         }
       }
     }
@@ -208,8 +208,7 @@ public final class WakeUpMeasurement {
    * each stamped with {@link System#nanoTime()} for each of {@link #PAUSES_MILLIS}, pausing that
    * long before each. The sleepers take turns of {@link #TURN} sends, each turn led by an unstamped
    * send, so that every timed wake-up follows one pause of sleep, not the other sleepers' turns.
-   * Returns each sleeper's latencies for each pause, sorted, read after its {@code endOfPause} has
-   * run.
+   * Returns each sleeper's latencies for each pause, sorted, as it reports them when asked.
    */
   private static long[][][] inTurns(int count, Sleeper... sleepers) throws IOException {
     for (Sleeper sleeper : sleepers) {
@@ -229,11 +228,11 @@ public final class WakeUpMeasurement {
           }
         }
       }
-      // One pause more, so that the last send is timed before endOfPause: a futex peer's report
-      // request overwrites the stamp.
+      // One pause more, so that the last send is timed before the report request: at a futex
+      // peer the request overwrites the stamp.
       LockSupport.parkNanos(pauseNanos);
       for (int s = 0; s < sleepers.length; s++) {
-        sleepers[s].endOfPause.run();
+        sleepers[s].send.accept(WakeUpLatencies.REPORT);
         latencies[s][pause] = latencies(sleepers[s].peer.readLine());
       }
     }
