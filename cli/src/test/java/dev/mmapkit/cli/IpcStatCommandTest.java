@@ -105,6 +105,29 @@ class IpcStatCommandTest {
   }
 
   @Test
+  void aMissingDirectoryOrTruncatedFileIsOneLineNamingIt() throws Exception {
+    Path ring = dir.resolve("ring");
+    RingBuffers.createOneToOne(ring, 4096).close();
+    try (FileChannel channel = FileChannel.open(ring, StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(ring) - 4096);
+    }
+    Path missing = dir.resolve("missing");
+    Map<Path, String> problems =
+        Map.of(
+            missing, "no such file",
+            dir, "is a directory, not a ring",
+            ring, "truncated: file is ");
+    problems.forEach(
+        (path, problem) -> {
+          CliRun run = CliRun.of("ipc", "stat", path.toString());
+          assertEquals(1, run.exitCode(), run.err());
+          assertEquals(1, run.err().lines().count(), run.err());
+          assertTrue(run.err().startsWith("mmapkit: " + path + ": " + problem), run.err());
+          assertEquals("", run.out());
+        });
+  }
+
+  @Test
   void aFileThatIsNotARingIsAClearError() throws Exception {
     Path path = Files.write(dir.resolve("junk"), new byte[10_000]);
     CliRun run = CliRun.of("ipc", "stat", path.toString());

@@ -32,7 +32,9 @@ import java.util.List;
  * </ul>
  *
  * See {@link BroadcastDescriptor} for the layout. A broadcast file is created complete under a
- * temporary name and then linked into place, so a receiver never opens a half-written one.
+ * temporary name and then linked into place, so a receiver never opens a half-written one. A
+ * process killed while creating one, and a process that shrinks one while it is mapped, have the
+ * effects {@link RingBuffers} describes for ring files.
  */
 public final class Broadcast {
   private Broadcast() {}
@@ -52,7 +54,10 @@ public final class Broadcast {
    * reserved, and returns its only transmitter, which never waits for receivers.
    *
    * @throws IllegalArgumentException if the capacity is not a power of two in [4 KiB, 2^40]
-   * @throws FileAlreadyExistsException if the file exists
+   * @throws FileAlreadyExistsException if a file or directory is at {@code path}, or another
+   *     process created the file first
+   * @throws java.nio.file.NoSuchFileException if the directory it would be in does not exist
+   * @throws AccessDeniedException if this process may not create files there
    * @throws DiskFullException if the file system has less usable space than the file needs
    */
   public static BroadcastTransmitter createTransmitter(Path path, long capacity)

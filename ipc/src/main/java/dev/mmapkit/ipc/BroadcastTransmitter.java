@@ -203,7 +203,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
         return true;
       }
     }
-    LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+    SharedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
     return false;
   }
 
@@ -225,8 +225,8 @@ public final class BroadcastTransmitter implements AutoCloseable {
   }
 
   private void wakeReceivers() {
-    INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
-    LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
+    SharedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
+    SharedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
     nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
     // A receiver killed asleep leaves its bit set: once a second, drop receivers that are gone.
     long now = System.nanoTime();

@@ -141,6 +141,6 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
   /** Adds {@code delta} to the claims in flight of a slot that threads of this process share. */
   private void addToSharedSlot(ProducerSlot slot, long delta) {
-    LONG.getAndAdd(meta, slot.claimsOffset, delta);
+    SharedAtomics.getAndAddLong(meta, slot.claimsOffset, delta);
   }
 }

@@ -173,7 +173,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       long offset = slot.refusalsOffset;
       LONG.setOpaque(meta, offset, (long) LONG.getOpaque(meta, offset) + 1);
     } else {
-      LONG.getAndAdd(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+      SharedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
     }
   }
 
@@ -330,8 +330,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
     // its last look at the tail: so either we see the waiter or it sees our tail.
     if (memory.getLongVolatile(WAITERS_OFFSET) != 0) {
-      INT.getAndAdd(meta, WAKE_SEQUENCE_OFFSET, 1);
-      LONG.getAndAdd(meta, WAKE_COUNT_OFFSET, 1L);
+      SharedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
+      SharedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
       nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
       long now = System.nanoTime();
       if (now - lastWaiterCheckNanos >= WAITER_CHECK_NANOS) {
@@ -352,7 +352,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   void clearWaitersOfDeadConsumer() {
     long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
     if (sleeper != 0 && !ProcessIdentity.alive(sleeper)) {
-      LONG.compareAndSet(meta, WAITERS_OFFSET, sleeper, 0L);
+      SharedAtomics.compareAndSetLong(meta, WAITERS_OFFSET, sleeper, 0L);
     }
   }
 
@@ -609,7 +609,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       int typeField = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET);
       int slot = claimSlot(typeField, head);
       if (slot == 0 || producerAlive(slot)) return false;
-      if (!LONG.compareAndSet(
+      if (!SharedAtomics.compareAndSetLong(
           data, headIndex, header(length, typeField), header(-length, PADDING_TYPE))) {
         return false;
       }
@@ -622,11 +622,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (!manyToOne || tail <= head) return false;
       long end = deadClaimEnd(head, tail);
       if (end <= head
-          || !LONG.compareAndSet(data, headIndex, 0L, header((int) (end - head), PADDING_TYPE))) {
+          || !SharedAtomics.compareAndSetLong(
+              data, headIndex, 0L, header((int) (end - head), PADDING_TYPE))) {
         return false;
       }
     }
-    LONG.getAndAdd(meta, UNBLOCK_COUNT_OFFSET, 1L);
+    SharedAtomics.getAndAddLong(meta, UNBLOCK_COUNT_OFFSET, 1L);
     return true;
   }
 
@@ -802,7 +803,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         continue;
       }
       // Through a value in flux, so no one sees pid 0 (dead) with a stale start time.
-      if (LONG.compareAndSet(meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
+      if (SharedAtomics.compareAndSetLong(
+          meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
         ProducerSlots.clearClaims(meta, offset);
         LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
         LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);

@@ -153,7 +153,7 @@ final class ProducerSlots {
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);
       if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, 0L, inFlux())) {
+          && SharedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, 0L, inFlux())) {
         takeSlot(meta, offset, thread);
         return i;
       }
@@ -171,7 +171,7 @@ final class ProducerSlots {
       long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
       if (owner != 0
           && !ownerAlive(meta, offset)
-          && LONG.compareAndSet(meta, offset + PRODUCER_PID, owner, inFlux())) {
+          && SharedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, owner, inFlux())) {
         takeSlot(meta, offset, PROCESS_SLOT);
         return i;
       }

@@ -66,12 +66,12 @@ final class ReceiverTable {
 
   /** Marks the receiver in {@code slot} asleep: one atomic or. */
   void sleep(int slot) {
-    LONG.getAndBitwiseOr(meta, WAITERS_OFFSET, 1L << slot);
+    SharedAtomics.setBits(meta, WAITERS_OFFSET, 1L << slot);
   }
 
   /** Marks the receiver in {@code slot} awake: one atomic and. */
   void wake(int slot) {
-    LONG.getAndBitwiseAnd(meta, WAITERS_OFFSET, ~(1L << slot));
+    SharedAtomics.clearBits(meta, WAITERS_OFFSET, 1L << slot);
   }
 
   /**
@@ -91,8 +91,9 @@ final class ReceiverTable {
         long offset = receiverOffset(slot);
         long owner = owner(slot);
         boolean take = pass == 0 ? owner == 0 : owner != 0 && !alive(slot);
-        if (!take || !LONG.compareAndSet(meta, offset + RECEIVER_OWNER, owner, -me)) continue;
-        if (owner != 0) LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
+        if (!take || !SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me))
+          continue;
+        if (owner != 0) SharedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         // A dead owner may have died asleep; the atomic and also orders the slot's compare-and-set
         // before the tail read below, so a transmitter that did not see the slot looked before
         // this read and has not been allowed past this position + capacity.
@@ -117,7 +118,7 @@ final class ReceiverTable {
   boolean leave(int slot) {
     long me = ProcessIdentity.current();
     long offset = receiverOffset(slot);
-    if (!LONG.compareAndSet(meta, offset + RECEIVER_OWNER, me, -me)) return false;
+    if (!SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, me, -me)) return false;
     free(slot, offset);
     return true;
   }
@@ -135,9 +136,9 @@ final class ReceiverTable {
       long offset = receiverOffset(slot);
       long owner = owner(slot);
       if (owner == 0 || ProcessIdentity.alive(Math.abs(owner))) continue;
-      if (LONG.compareAndSet(meta, offset + RECEIVER_OWNER, owner, -me)) {
+      if (SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me)) {
         free(slot, offset);
-        LONG.getAndAdd(meta, DROPPED_RECEIVERS_OFFSET, 1L);
+        SharedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         dropped++;
       }
     }

@@ -7,41 +7,66 @@ import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
 
 /**
  * Creates the files of rings and broadcasts so that no process can ever open a half-made one: the
  * file is reserved, mapped and given its header under a temporary name, then hard-linked into
- * place, which fails if another process got there first.
+ * place, which fails if another process got there first. A process killed before it removed its
+ * temporary file leaves it behind with all its memory reserved; the next create of the same name in
+ * that directory removes it.
  */
 final class SharedMemoryFile {
   private SharedMemoryFile() {}
 
+  /** Tells apart the temporary files of threads of this process that create the same name. */
+  private static final AtomicLong CREATES = new AtomicLong();
+
   /**
    * Creates {@code path} of {@code size} bytes starting with {@code header}, mapped as one chunk.
    *
-   * @throws FileAlreadyExistsException if the file exists, or another process created it first
+   * @throws FileAlreadyExistsException if the file (or a directory) exists, or another process
+   *     created it first
+   * @throws NoSuchFileException if the directory it would be in does not exist
+   * @throws AccessDeniedException if this process may not create files in that directory
    * @throws DiskFullException if the file system has less usable space than {@code size}
    */
   static MappedFile create(Path path, long size, FileHeader header) throws IOException {
     Path absolute = path.toAbsolutePath();
-    if (Files.exists(absolute)) {
-      throw new FileAlreadyExistsException(absolute.toString(), null, "a file is already there");
+    if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+      String what = Files.isDirectory(absolute) ? "a directory" : "a file";
+      throw new FileAlreadyExistsException(absolute.toString(), null, what + " is already there");
     }
     Path directory = absolute.getParent();
+    if (!Files.isDirectory(directory)) {
+      throw new NoSuchFileException(absolute.toString(), null, "no such directory: " + directory);
+    }
+    String prefix = "." + absolute.getFileName() + ".";
+    removeTemporariesOfDeadProcesses(directory, prefix);
     long usable = Files.getFileStore(directory).getUsableSpace();
     if (usable < size) {
       throw new DiskFullException(absolute, size, usable, null);
     }
     Path temporary =
         directory.resolve(
-            "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".new");
-    MappedFile file = MappedFile.create(temporary, size, wholeFileOptions(size));
+            prefix + ProcessHandle.current().pid() + "-" + CREATES.incrementAndGet() + ".new");
+    MappedFile file;
+    try {
+      file = MappedFile.create(temporary, size, wholeFileOptions(size));
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(
+          absolute.toString(), null, "permission denied creating a file in " + directory);
+    }
     try {
       header.writeTo(file.chunk(0));
       try {
@@ -56,6 +81,31 @@ final class SharedMemoryFile {
       throw e;
     } finally {
       Files.deleteIfExists(temporary);
+    }
+  }
+
+  /**
+   * Deletes the temporary files ({@code PREFIX PID-N.new}) that processes no longer alive left in
+   * {@code directory} when they were killed while creating the same name.
+   */
+  private static void removeTemporariesOfDeadProcesses(Path directory, String prefix)
+      throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(prefix) || !name.endsWith(".new")) continue;
+        String creator = name.substring(prefix.length(), name.length() - ".new".length());
+        int dash = creator.indexOf('-'); // none in the names that earlier builds gave
+        long pid;
+        try {
+          pid = Long.parseLong(dash < 0 ? creator : creator.substring(0, dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(entry);
+      }
+    } catch (AccessDeniedException e) {
+      // Not listable: nothing of ours to clean, and creating will report what is wrong.
     }
   }
 
