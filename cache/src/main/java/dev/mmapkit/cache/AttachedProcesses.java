@@ -3,6 +3,7 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeCallException;
 import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
@@ -88,11 +89,11 @@ final class AttachedProcesses {
           continue;
         }
         if (locks != null && !locks.tryLock(i)) continue; // a running process holds it
-        if (LONG.compareAndSet(file, at + SLOT_CLAIM, claim, -pid)) {
+        if (MappedAtomics.compareAndSetLong(file, at + SLOT_CLAIM, claim, -pid)) {
           LONG.setVolatile(file, at + SLOT_START_TIME, Processes.currentStartTime());
           LONG.setVolatile(file, at + SLOT_PID_NAMESPACE, PID_NAMESPACE);
           LONG.setVolatile(file, at + SLOT_LIVENESS, locks != null ? LIVENESS_LOCK : LIVENESS_PID);
-          long epoch = (long) LONG.getAndAdd(file, at + SLOT_EPOCH, 1L) + 1;
+          long epoch = (long) MappedAtomics.getAndAddLong(file, at + SLOT_EPOCH, 1L) + 1;
           LONG.setVolatile(file, at + SLOT_CLAIM, pid);
           return new AttachedProcesses(file, locks, i, epoch);
         }
@@ -172,7 +173,7 @@ final class AttachedProcesses {
 
   /** Adds to one of this process's counters ({@code SLOT_HITS} ...). */
   void count(long field, long delta) {
-    LONG.getAndAdd(file, slotOffset + field, delta);
+    MappedAtomics.getAndAddLong(file, slotOffset + field, delta);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mmapkit.cache;
 
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -75,7 +76,7 @@ final class LoadSlots {
     for (int spins = 0; ; spins++) {
       long owner = (long) LONG.getVolatile(file, at + LOAD_CLAIM);
       if (owner == 0) {
-        if (LONG.compareAndSet(file, at + LOAD_CLAIM, 0L, me)) return named(at, word);
+        if (MappedAtomics.compareAndSetLong(file, at + LOAD_CLAIM, 0L, me)) return named(at, word);
         continue;
       }
       long named = (long) LONG.getVolatile(file, at + LOAD_HASH);
@@ -85,7 +86,8 @@ final class LoadSlots {
       }
       if (owner != me && !processes.isAlive(owner)) {
         // Died loading (or between its claim and naming the key): take over from exactly that id.
-        if (LONG.compareAndSet(file, at + LOAD_CLAIM, owner, me)) return named(at, word);
+        if (MappedAtomics.compareAndSetLong(file, at + LOAD_CLAIM, owner, me))
+          return named(at, word);
         continue;
       }
       if (named == 0) {
@@ -114,9 +116,9 @@ final class LoadSlots {
     if ((long) LONG.getVolatile(file, at + LOAD_CLAIM) == me) {
       // Only the claimant writes the hash word, so clearing it first cannot hide another's key.
       LONG.setVolatile(file, at + LOAD_HASH, 0L);
-      LONG.compareAndSet(file, at + LOAD_CLAIM, me, 0L);
+      MappedAtomics.compareAndSetLong(file, at + LOAD_CLAIM, me, 0L);
     }
-    INT.getAndAdd(file, at + LOAD_DONE, 1);
+    MappedAtomics.getAndAddInt(file, at + LOAD_DONE, 1);
     nativeAccess.ifPresent(n -> n.futexWake(file.asSlice(at + LOAD_DONE, 4), Integer.MAX_VALUE));
   }
 

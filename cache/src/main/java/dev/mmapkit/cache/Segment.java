@@ -3,6 +3,7 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.internal.Checksums;
+import dev.mmapkit.internal.MappedAtomics;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -249,7 +250,8 @@ final class Segment {
           // writes nothing, and setting it costs no extra cache miss. A CAS, because a writer may
           // change the slot meanwhile; if it does, the bit is simply not set.
           if ((slot & SLOT_REFERENCED) == 0) {
-            LONG.compareAndSet(file, indexBase + 8L * pos, slot, slot | SLOT_REFERENCED);
+            MappedAtomics.compareAndSetLong(
+                file, indexBase + 8L * pos, slot, slot | SLOT_REFERENCED);
           }
           return entry;
         }
@@ -765,13 +767,13 @@ final class Segment {
    */
   void lock() {
     long me = processes.ownerId();
-    if (LONG.compareAndSet(file, base + SEG_LOCK, 0L, me)) return;
+    if (MappedAtomics.compareAndSetLong(file, base + SEG_LOCK, 0L, me)) return;
     long start = System.nanoTime();
     long nextCheck = start + 200_000;
     for (int spins = 0; ; spins++) {
       long owner = (long) LONG.getVolatile(file, base + SEG_LOCK);
       if (owner == 0) {
-        if (LONG.compareAndSet(file, base + SEG_LOCK, 0L, me)) return;
+        if (MappedAtomics.compareAndSetLong(file, base + SEG_LOCK, 0L, me)) return;
         continue;
       }
       if (spins < 100) {
@@ -784,7 +786,7 @@ final class Segment {
       long now = System.nanoTime();
       if (owner == POISONED || now - nextCheck >= 0) {
         if ((owner == POISONED || !processes.isAlive(owner))
-            && LONG.compareAndSet(file, base + SEG_LOCK, owner, me)) {
+            && MappedAtomics.compareAndSetLong(file, base + SEG_LOCK, owner, me)) {
           recover();
           return;
         }
@@ -847,7 +849,7 @@ final class Segment {
 
   /** Releases the lock if this process still holds it (a CAS: never clears another's lock). */
   void unlock() {
-    LONG.compareAndSet(file, base + SEG_LOCK, processes.ownerId(), 0L);
+    MappedAtomics.compareAndSetLong(file, base + SEG_LOCK, processes.ownerId(), 0L);
   }
 
   /** For tests that simulate a writer killed half-way: begins overwriting, writes half, stops. */

@@ -7,6 +7,7 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -417,8 +418,8 @@ public final class SharedCache implements AutoCloseable {
    * write to it.
    */
   public void invalidateAll() {
-    LONG.getAndAdd(file, GLOBAL_OFFSET + GENERATION, 1L);
-    LONG.getAndAdd(file, GLOBAL_OFFSET + INVALIDATIONS, 1L);
+    MappedAtomics.getAndAddLong(file, GLOBAL_OFFSET + GENERATION, 1L);
+    MappedAtomics.getAndAddLong(file, GLOBAL_OFFSET + INVALIDATIONS, 1L);
   }
 
   /**
@@ -428,8 +429,8 @@ public final class SharedCache implements AutoCloseable {
    * @throws CacheLockTimeoutException if a live process held a segment beyond the lock timeout
    */
   public void clear() {
-    LONG.getAndAdd(file, GLOBAL_OFFSET + GENERATION, 1L);
-    LONG.getAndAdd(file, GLOBAL_OFFSET + RESETS, 1L);
+    MappedAtomics.getAndAddLong(file, GLOBAL_OFFSET + GENERATION, 1L);
+    MappedAtomics.getAndAddLong(file, GLOBAL_OFFSET + RESETS, 1L);
     for (Segment segment : segments) segment.clear();
   }
 

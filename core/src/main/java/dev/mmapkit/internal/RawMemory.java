@@ -108,6 +108,10 @@ public final class RawMemory {
     LONG.setVolatile(memory(), at(offset, 8), value);
   }
 
+  /**
+   * Callers read the word just before (see {@link MappedAtomics}): run by the interpreter on a page
+   * the file no longer covers, this instruction would kill the JVM.
+   */
   public boolean compareAndSetLong(long offset, long expected, long value) {
     return LONG.compareAndSet(memory(), at(offset, 8), expected, value);
   }

@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -203,7 +204,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
         return true;
       }
     }
-    SharedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+    MappedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
     return false;
   }
 
@@ -225,8 +226,8 @@ public final class BroadcastTransmitter implements AutoCloseable {
   }
 
   private void wakeReceivers() {
-    SharedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
-    SharedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
+    MappedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
+    MappedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
     nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
     // A receiver killed asleep leaves its bit set: once a second, drop receivers that are gone.
     long now = System.nanoTime();

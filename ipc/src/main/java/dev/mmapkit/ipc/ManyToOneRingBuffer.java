@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.RawMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -141,6 +142,6 @@ public final class ManyToOneRingBuffer extends MappedRingBuffer {
 
   /** Adds {@code delta} to the claims in flight of a slot that threads of this process share. */
   private void addToSharedSlot(ProducerSlot slot, long delta) {
-    SharedAtomics.getAndAddLong(meta, slot.claimsOffset, delta);
+    MappedAtomics.getAndAddLong(meta, slot.claimsOffset, delta);
   }
 }

@@ -4,6 +4,7 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import dev.mmapkit.internal.RawMemory;
@@ -173,7 +174,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       long offset = slot.refusalsOffset;
       LONG.setOpaque(meta, offset, (long) LONG.getOpaque(meta, offset) + 1);
     } else {
-      SharedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
+      MappedAtomics.getAndAddLong(meta, BACK_PRESSURE_COUNT_OFFSET, 1L);
     }
   }
 
@@ -330,8 +331,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     // volatile store or CAS before this volatile load, and a consumer registers as a waiter before
     // its last look at the tail: so either we see the waiter or it sees our tail.
     if (memory.getLongVolatile(WAITERS_OFFSET) != 0) {
-      SharedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
-      SharedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
+      MappedAtomics.getAndAddInt(meta, WAKE_SEQUENCE_OFFSET, 1);
+      MappedAtomics.getAndAddLong(meta, WAKE_COUNT_OFFSET, 1L);
       nativeAccess.ifPresent(n -> n.futexWake(wakeWord, Integer.MAX_VALUE));
       long now = System.nanoTime();
       if (now - lastWaiterCheckNanos >= WAITER_CHECK_NANOS) {
@@ -352,7 +353,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   void clearWaitersOfDeadConsumer() {
     long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
     if (sleeper != 0 && !ProcessIdentity.alive(sleeper)) {
-      SharedAtomics.compareAndSetLong(meta, WAITERS_OFFSET, sleeper, 0L);
+      MappedAtomics.compareAndSetLong(meta, WAITERS_OFFSET, sleeper, 0L);
     }
   }
 
@@ -609,7 +610,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       int typeField = data.get(ValueLayout.JAVA_INT, headIndex + TYPE_OFFSET);
       int slot = claimSlot(typeField, head);
       if (slot == 0 || producerAlive(slot)) return false;
-      if (!SharedAtomics.compareAndSetLong(
+      if (!MappedAtomics.compareAndSetLong(
           data, headIndex, header(length, typeField), header(-length, PADDING_TYPE))) {
         return false;
       }
@@ -622,12 +623,12 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (!manyToOne || tail <= head) return false;
       long end = deadClaimEnd(head, tail);
       if (end <= head
-          || !SharedAtomics.compareAndSetLong(
+          || !MappedAtomics.compareAndSetLong(
               data, headIndex, 0L, header((int) (end - head), PADDING_TYPE))) {
         return false;
       }
     }
-    SharedAtomics.getAndAddLong(meta, UNBLOCK_COUNT_OFFSET, 1L);
+    MappedAtomics.getAndAddLong(meta, UNBLOCK_COUNT_OFFSET, 1L);
     return true;
   }
 
@@ -803,7 +804,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         continue;
       }
       // Through a value in flux, so no one sees pid 0 (dead) with a stale start time.
-      if (SharedAtomics.compareAndSetLong(
+      if (MappedAtomics.compareAndSetLong(
           meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
         ProducerSlots.clearClaims(meta, offset);
         LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);

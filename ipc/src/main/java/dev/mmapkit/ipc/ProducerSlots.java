@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -153,7 +154,7 @@ final class ProducerSlots {
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);
       if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) == 0
-          && SharedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, 0L, inFlux())) {
+          && MappedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, 0L, inFlux())) {
         takeSlot(meta, offset, thread);
         return i;
       }
@@ -171,7 +172,7 @@ final class ProducerSlots {
       long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
       if (owner != 0
           && !ownerAlive(meta, offset)
-          && SharedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, owner, inFlux())) {
+          && MappedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, owner, inFlux())) {
         takeSlot(meta, offset, PROCESS_SLOT);
         return i;
       }

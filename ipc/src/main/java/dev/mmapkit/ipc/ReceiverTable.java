@@ -2,6 +2,7 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
+import dev.mmapkit.internal.MappedAtomics;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -66,12 +67,12 @@ final class ReceiverTable {
 
   /** Marks the receiver in {@code slot} asleep: one atomic or. */
   void sleep(int slot) {
-    SharedAtomics.setBits(meta, WAITERS_OFFSET, 1L << slot);
+    MappedAtomics.setBits(meta, WAITERS_OFFSET, 1L << slot);
   }
 
   /** Marks the receiver in {@code slot} awake: one atomic and. */
   void wake(int slot) {
-    SharedAtomics.clearBits(meta, WAITERS_OFFSET, 1L << slot);
+    MappedAtomics.clearBits(meta, WAITERS_OFFSET, 1L << slot);
   }
 
   /**
@@ -91,9 +92,9 @@ final class ReceiverTable {
         long offset = receiverOffset(slot);
         long owner = owner(slot);
         boolean take = pass == 0 ? owner == 0 : owner != 0 && !alive(slot);
-        if (!take || !SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me))
+        if (!take || !MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me))
           continue;
-        if (owner != 0) SharedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
+        if (owner != 0) MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         // A dead owner may have died asleep; the atomic and also orders the slot's compare-and-set
         // before the tail read below, so a transmitter that did not see the slot looked before
         // this read and has not been allowed past this position + capacity.
@@ -118,7 +119,7 @@ final class ReceiverTable {
   boolean leave(int slot) {
     long me = ProcessIdentity.current();
     long offset = receiverOffset(slot);
-    if (!SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, me, -me)) return false;
+    if (!MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, me, -me)) return false;
     free(slot, offset);
     return true;
   }
@@ -136,9 +137,9 @@ final class ReceiverTable {
       long offset = receiverOffset(slot);
       long owner = owner(slot);
       if (owner == 0 || ProcessIdentity.alive(Math.abs(owner))) continue;
-      if (SharedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me)) {
+      if (MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me)) {
         free(slot, offset);
-        SharedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
+        MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         dropped++;
       }
     }

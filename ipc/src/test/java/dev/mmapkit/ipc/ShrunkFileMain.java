@@ -1,54 +1,24 @@
 package dev.mmapkit.ipc;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.mmapkit.testkit.ShrunkFile;
+import dev.mmapkit.testkit.ShrunkFile.Operation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Child process of {@link ShrunkFileTest}: creates a ring or broadcast file of kind {@code args[0]}
- * ({@code o2o}, {@code m2o}, {@code lossy} or {@code reliable}) at {@code args[1]}, runs every fast
- * operation {@code args[2]} times (so that the JIT compiles them, or not under {@code -Xint}),
- * prints {@code READY} and waits for a line on stdin while the parent shrinks the file; then runs
- * each operation once more, printing what it threw, and {@code ALIVE} at the end. A JVM crash
- * prints no {@code ALIVE}.
+ * Child process of {@link ShrunkFileTest}: uses a ring or broadcast file of kind {@code args[0]}
+ * ({@code o2o}, {@code m2o}, {@code lossy} or {@code reliable}) at {@code args[1]} while the test
+ * shrinks it ({@link ShrunkFile#useWhileShrunk}, {@code args[2]} warm-up rounds).
  */
 public final class ShrunkFileMain {
   private ShrunkFileMain() {}
 
-  /** One operation on the file, named for the report; warmed up unless it sleeps or maps. */
-  private record Operation(String name, boolean warm, Step step) {}
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
   public static void main(String[] args) throws Exception {
-    String kind = args[0];
     Path path = Path.of(args[1]);
-    int warmRounds = Integer.parseInt(args[2]);
     List<Operation> operations =
-        kind.endsWith("2o") ? ringOperations(kind, path) : broadcast(kind, path);
-    for (int i = 0; i < warmRounds; i++) {
-      for (Operation operation : operations) {
-        if (operation.warm) operation.step.run();
-      }
-    }
-    System.out.println("READY");
-    System.out.flush();
-    new BufferedReader(new InputStreamReader(System.in)).readLine();
-    for (Operation operation : operations) {
-      String outcome;
-      try {
-        operation.step.run();
-        outcome = "ok";
-      } catch (Throwable t) {
-        outcome = t.getClass().getName() + ": " + t.getMessage();
-      }
-      System.out.println(operation.name + " -> " + outcome);
-    }
-    System.out.println("ALIVE");
+        args[0].endsWith("2o") ? ringOperations(args[0], path) : broadcast(args[0], path);
+    ShrunkFile.useWhileShrunk(operations, Integer.parseInt(args[2]));
   }
 
   private static List<Operation> ringOperations(String kind, Path path) throws Exception {

@@ -1,13 +1,8 @@
 package dev.mmapkit.ipc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mmapkit.testkit.ChildJvm;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import dev.mmapkit.testkit.ShrunkFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,34 +33,12 @@ class ShrunkFileTest {
   void theJvmSurvivesAFileShrunkUnderIt(String kind, String jvmFlag, long size, int warmRounds)
       throws Exception {
     Path path = dir.resolve(kind);
-    Process child =
-        ChildJvm.start(
-            ShrunkFileMain.class,
-            List.of(
-                jvmFlag,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx128m",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")),
-            kind,
-            path.toString(),
-            String.valueOf(warmRounds));
-    var stdout =
-        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    String ready = stdout.readLine();
-    assertEquals("READY", ready, () -> "child did not get ready: " + ready);
-    try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-      file.setLength(size);
-    }
-    child.getOutputStream().write('\n');
-    child.getOutputStream().flush();
-    ChildJvm.Result result = ChildJvm.finish(child, 60);
-    String out = stdout.lines().reduce("", (a, b) -> a + b + "\n") + result.stdout();
-    assertEquals(0, result.exitCode(), () -> out + result.stderr());
-    assertTrue(out.endsWith("ALIVE\n"), out);
+    List<String> outcomes =
+        ShrunkFile.shrinkUnder(
+            ShrunkFileMain.class, jvmFlag, path, size, dir, kind, path.toString(), "" + warmRounds);
     // What the documentation promises: the JDK's error from the mapping, a format error from
     // anything that opens the file again, or nothing.
-    for (String line : out.split("\n")) {
-      if (line.equals("ALIVE")) continue;
+    for (String line : outcomes) {
       String outcome = line.substring(line.indexOf(" -> ") + 4);
       assertTrue(
           outcome.equals("ok")
@@ -74,6 +47,9 @@ class ShrunkFileTest {
               || outcome.startsWith("dev.mmapkit.FileFormatException: " + path),
           line);
     }
-    assertTrue(out.contains("readStats -> dev.mmapkit.FileFormatException: " + path), out);
+    assertTrue(
+        outcomes.stream()
+            .anyMatch(l -> l.startsWith("readStats -> dev.mmapkit.FileFormatException")),
+        outcomes.toString());
   }
 }

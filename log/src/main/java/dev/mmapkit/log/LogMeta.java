@@ -4,6 +4,7 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedAtomics;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -129,6 +130,7 @@ final class LogMeta implements AutoCloseable {
     LONG_HANDLE.setVolatile(segment, LogMetaDescriptor.TAIL_OFFSET, tail);
   }
 
+  /** Callers read the tail just before (see {@link MappedAtomics}), as both appenders' paths do. */
   boolean casTail(long expected, long tail) {
     return LONG_HANDLE.compareAndSet(segment, LogMetaDescriptor.TAIL_OFFSET, expected, tail);
   }
@@ -138,6 +140,7 @@ final class LogMeta implements AutoCloseable {
   }
 
   void addWaiters(int delta) {
+    MappedAtomics.touch(segment, LogMetaDescriptor.WAITERS_OFFSET);
     INT_HANDLE.getAndAdd(segment, LogMetaDescriptor.WAITERS_OFFSET, delta);
   }
 

@@ -1,58 +1,65 @@
-package dev.mmapkit.ipc;
+package dev.mmapkit.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The atomic read-modify-writes this package does on a shared file's mapping, each after a read of
- * the same word, which is what keeps a file that another process shrank from killing the JVM.
+ * Atomic read-modify-writes on a file's mapping, each after a read of the same word, which is what
+ * keeps a file that another process shrank from killing the JVM.
  *
  * <p>A read of a page the file no longer covers raises the JDK's {@code InternalError} ("a fault
  * occurred in an unsafe memory access operation"). A compare-and-set or atomic add run by the
  * interpreter, on the other hand, faults inside the VM itself, which HotSpot 25 does not guard: the
- * process dies of SIGBUS ({@code ShrunkFileTest}). Compiled code is guarded either way. With the
- * read first, only a shrink that lands between the read and the atomic instruction, nanoseconds
- * apart, is left. The many-to-one claim's compare-and-set on the tail ({@code RawMemory}) reads the
- * tail just before it by construction.
+ * process dies of SIGBUS ({@code ShrunkFileTest} in ipc, cache and log). Compiled code is guarded
+ * either way. With the read first, only a shrink that lands between the read and the atomic
+ * instruction, nanoseconds apart, is left. The rule for mmapkit's code: an atomic instruction on a
+ * mapping goes through here, or follows a read of the same word in the same method, as the hot
+ * compare-and-sets on a ring's or a log's tail do ({@link RawMemory#compareAndSetLong}).
  */
-final class SharedAtomics {
+public final class MappedAtomics {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private SharedAtomics() {}
+  private MappedAtomics() {}
 
   /** {@code compareAndSet} of the long at {@code offset}, with volatile semantics. */
-  static boolean compareAndSetLong(MemorySegment memory, long offset, long expected, long value) {
+  public static boolean compareAndSetLong(
+      MemorySegment memory, long offset, long expected, long value) {
     touch(memory, offset);
     return LONG.compareAndSet(memory, offset, expected, value);
   }
 
   /** Adds {@code delta} to the long at {@code offset} atomically; returns the value before. */
-  static long getAndAddLong(MemorySegment memory, long offset, long delta) {
+  public static long getAndAddLong(MemorySegment memory, long offset, long delta) {
     touch(memory, offset);
     return (long) LONG.getAndAdd(memory, offset, delta);
   }
 
   /** Adds {@code delta} to the int at {@code offset} atomically; returns the value before. */
-  static int getAndAddInt(MemorySegment memory, long offset, int delta) {
+  public static int getAndAddInt(MemorySegment memory, long offset, int delta) {
     touch(memory, offset);
     return (int) INT.getAndAdd(memory, offset, delta);
   }
 
   /** Sets {@code bits} in the long at {@code offset} atomically. */
-  static void setBits(MemorySegment memory, long offset, long bits) {
+  public static void setBits(MemorySegment memory, long offset, long bits) {
     touch(memory, offset);
     LONG.getAndBitwiseOr(memory, offset, bits);
   }
 
   /** Clears {@code bits} in the long at {@code offset} atomically. */
-  static void clearBits(MemorySegment memory, long offset, long bits) {
+  public static void clearBits(MemorySegment memory, long offset, long bits) {
     touch(memory, offset);
     LONG.getAndBitwiseAnd(memory, offset, ~bits);
   }
 
-  private static void touch(MemorySegment memory, long offset) {
+  /**
+   * Reads the word at {@code offset}, for a caller about to do an atomic instruction on it through
+   * a var handle of its own (a word with a byte order of its own): on a shrunk file this raises the
+   * {@code InternalError} that the instruction would turn into a crash.
+   */
+  public static void touch(MemorySegment memory, long offset) {
     // Opaque: never removed, and no ordering the atomic instruction does not give anyway.
     long unused = (long) LONG.getOpaque(memory, offset);
   }
