@@ -1,10 +1,7 @@
 package dev.mmapkit.log;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.mmapkit.testkit.ShrunkFile;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,22 +24,14 @@ class ShrunkLogTest {
   void theJvmSurvivesALogFileShrunkUnderIt(String jvmFlag, String file, long size, int warmRounds)
       throws Exception {
     Path log = dir.resolve("log");
-    List<String> outcomes =
-        ShrunkFile.shrinkUnder(
-            ShrunkLogMain.class,
-            jvmFlag,
-            log.resolve(file),
-            size,
-            dir,
-            log.toString(),
-            "" + warmRounds);
-    for (String line : outcomes) {
-      String outcome = line.substring(line.indexOf(" -> ") + 4);
-      assertTrue(
-          outcome.equals("ok")
-              || outcome.startsWith("java.lang.InternalError: a fault occurred")
-              || outcome.startsWith("dev.mmapkit."),
-          line);
-    }
+    // Fails unless the child lives on and each operation ends as documented (see ShrunkFile).
+    ShrunkFile.shrinkUnder(
+        ShrunkLogMain.class,
+        jvmFlag,
+        log.resolve(file),
+        size,
+        dir,
+        log.toString(),
+        "" + warmRounds);
   }
 }

@@ -18,6 +18,10 @@ import java.util.List;
 public final class ShrunkFile {
   private ShrunkFile() {}
 
+  /** What the JDK raises for a fault in a mapped access that it can attribute to a thread. */
+  public static final String FAULT =
+      "java.lang.InternalError: a fault occurred in an unsafe memory access operation";
+
   /** An action of the child on the file. */
   public interface Step {
     void run() throws Exception;
@@ -62,7 +66,10 @@ public final class ShrunkFile {
    * child's {@code NAME -> OUTCOME} lines.
    *
    * @throws AssertionError if the child did not get ready, crashed or did not end with {@code
-   *     ALIVE}; its output and crash report location are in the message
+   *     ALIVE}, or an operation ended other than as the modules document a shrunk file: normally,
+   *     with the JDK's {@link #FAULT}, or with one of mmapkit's exceptions (a format error from
+   *     whatever opens the file again), or if none touched a lost page; the child's output is in
+   *     the message
    */
   public static List<String> shrinkUnder(
       Class<?> main, String jvmFlag, Path file, long size, Path crashReports, String... args)
@@ -98,6 +105,16 @@ public final class ShrunkFile {
       throw new AssertionError(
           "the child did not survive the shrink:\n" + String.join("\n", lines) + "\n" + result);
     }
-    return lines.subList(0, lines.size() - 1);
+    List<String> outcomes = lines.subList(0, lines.size() - 1);
+    for (String line : outcomes) {
+      String outcome = line.substring(line.indexOf(" -> ") + " -> ".length());
+      if (!outcome.equals("ok") && !outcome.equals(FAULT) && !outcome.startsWith("dev.mmapkit.")) {
+        throw new AssertionError(line + "\n" + String.join("\n", lines));
+      }
+    }
+    if (outcomes.stream().noneMatch(line -> line.endsWith(FAULT))) {
+      throw new AssertionError("no operation touched a lost page:\n" + String.join("\n", lines));
+    }
+    return outcomes;
   }
 }
