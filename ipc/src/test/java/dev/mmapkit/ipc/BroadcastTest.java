@@ -2,6 +2,7 @@ package dev.mmapkit.ipc;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.testkit.ChildJvm;
@@ -266,11 +267,36 @@ class BroadcastTest {
   // ---------------------------------------------------------------------------------------------
   // Errors
 
+  /** Opening a receiver fails with a format error naming the file, and reading stats alike. */
   private String openFails() {
     FileFormatException e =
         assertThrows(FileFormatException.class, () -> Broadcast.openReceiver(path));
     assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
+    FileFormatException stats =
+        assertThrows(FileFormatException.class, () -> Broadcast.readStats(path));
+    assertEquals(e.getMessage(), stats.getMessage());
     return e.getMessage();
+  }
+
+  @Test
+  void notEnoughSharedMemoryIsReportedWithTheNumbersAndLeavesNothing() throws Exception {
+    long usable = Files.getFileStore(path.getParent()).getUsableSpace();
+    long capacity = Long.highestOneBit(usable) << 1; // more than is free
+    for (boolean reliable : new boolean[] {false, true}) {
+      DiskFullException e =
+          assertThrows(
+              DiskFullException.class,
+              () ->
+                  (reliable
+                          ? Broadcast.createReliableTransmitter(path, capacity)
+                          : Broadcast.createTransmitter(path, capacity))
+                      .close());
+      assertEquals(BroadcastDescriptor.fileSize(capacity), e.requestedBytes());
+      assertTrue(e.getMessage().contains(" free"), e.getMessage());
+      try (var left = Files.list(path.getParent())) {
+        assertEquals(0, left.count(), "no file, not even a temporary one");
+      }
+    }
   }
 
   private void edit(java.util.function.Consumer<MemorySegment> change) throws IOException {

@@ -106,6 +106,21 @@ class RingBufferFormatTest {
         assertThrows(FileFormatException.class, () -> RingBuffers.openOneToOne(path));
     assertTrue(e.getMessage().contains("is a many-to-one ring, not a one-to-one ring"));
     RingBuffers.openManyToOne(path).close();
+    Files.delete(path);
+    RingBuffers.createOneToOne(path, 4096).close();
+    e = assertThrows(FileFormatException.class, () -> RingBuffers.openManyToOne(path));
+    assertTrue(e.getMessage().contains("is a one-to-one ring, not a many-to-one ring"));
+    RingBuffers.openOneToOne(path).close();
+  }
+
+  @Test
+  void anUnknownRingTypeInAValidHeaderIsRefused() throws Exception {
+    createRing();
+    edit(s -> FileHeader.createdNow("RING", RingBufferDescriptor.VERSION, 4096, 3).writeTo(s));
+    assertTrue(openFails().contains("corrupted header: unknown ring type 3"));
+    FileFormatException e =
+        assertThrows(FileFormatException.class, () -> RingBuffers.readStats(path));
+    assertTrue(e.getMessage().contains("unknown ring type 3"), e.getMessage());
   }
 
   @Test
