@@ -105,7 +105,7 @@ class IpcStatCommandTest {
   }
 
   @Test
-  void aMissingDirectoryOrTruncatedFileIsOneLineNamingIt() throws Exception {
+  void aMissingFileADirectoryOrATruncatedRingIsOneLineNamingIt() throws Exception {
     Path ring = dir.resolve("ring");
     RingBuffers.createOneToOne(ring, 4096).close();
     try (FileChannel channel = FileChannel.open(ring, StandardOpenOption.WRITE)) {

@@ -14,12 +14,14 @@ import java.lang.invoke.VarHandle;
  * process dies of SIGBUS ({@code ShrunkFileTest} in ipc, cache and log). Compiled code is guarded
  * either way. With the read first, only a shrink that lands between the read and the atomic
  * instruction, nanoseconds apart, is left. The rule for mmapkit's code: an atomic instruction on a
- * mapping goes through here, or follows a read of the same word in the same method, as the hot
- * compare-and-sets on a ring's or a log's tail do ({@link RawMemory#compareAndSetLong}).
+ * mapping goes through here, or {@link #touch} comes just before it, or it follows a read of the
+ * same word with nothing slow in between, as the hot compare-and-sets on a ring's or a log's tail
+ * do ({@link RawMemory#compareAndSetLong}).
  */
 public final class MappedAtomics {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+  private static final VarHandle BYTE = ValueLayout.JAVA_BYTE.varHandle();
 
   private MappedAtomics() {}
 
@@ -55,12 +57,13 @@ public final class MappedAtomics {
   }
 
   /**
-   * Reads the word at {@code offset}, for a caller about to do an atomic instruction on it through
+   * Reads the byte at {@code offset}, for a caller about to do an atomic instruction there through
    * a var handle of its own (a word with a byte order of its own): on a shrunk file this raises the
-   * {@code InternalError} that the instruction would turn into a crash.
+   * {@code InternalError} that the instruction would turn into a crash. A fault is a page's, so one
+   * byte of the word is enough, whatever the word's size and alignment.
    */
   public static void touch(MemorySegment memory, long offset) {
     // Opaque: never removed, and no ordering the atomic instruction does not give anyway.
-    long unused = (long) LONG.getOpaque(memory, offset);
+    byte unused = (byte) BYTE.getOpaque(memory, offset);
   }
 }

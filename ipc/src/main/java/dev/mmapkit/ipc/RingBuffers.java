@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * then linked into place, so another process never opens a half-written one.
  *
  * <p>A process killed while creating a ring leaves no file at the ring's name, but a hidden
- * temporary one ({@code .NAME.PID-N.new}) holding the ring's reserved memory; the next create of
- * the same name in that directory deletes it, once that process is gone.
+ * temporary one ({@code .NAME.PID-START-N.new}) holding the ring's reserved memory; the next create
+ * of the same name in that directory deletes it, once that process is gone.
  *
  * <p><b>NOTE</b>: a ring file is shared memory, and no process may shrink it while it is mapped
  * (mmapkit never does). If one does, the ring's operations in every process that maps it throw the

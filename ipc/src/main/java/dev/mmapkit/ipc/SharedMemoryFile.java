@@ -6,6 +6,7 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates the files of rings and broadcasts so that no process can ever open a half-made one: the
@@ -31,6 +34,13 @@ final class SharedMemoryFile {
 
   /** Tells apart the temporary files of threads of this process that create the same name. */
   private static final AtomicLong CREATES = new AtomicLong();
+
+  /**
+   * What follows {@code .NAME.} in a temporary file's name: the creator's pid, its start time and a
+   * count ({@code PID-START-N.new}), or the pid alone, as earlier builds named it.
+   */
+  private static final Pattern CREATOR =
+      Pattern.compile("(\\d{1,18})(?:-(\\d{1,18})-\\d{1,18})?\\.new");
 
   /**
    * Creates {@code path} of {@code size} bytes starting with {@code header}, mapped as one chunk.
@@ -57,9 +67,18 @@ final class SharedMemoryFile {
     if (usable < size) {
       throw new DiskFullException(absolute, size, usable, null);
     }
+    // The start time too: a pid is reused (a container's JVM is often pid 1 every time), and a
+    // file left by a killed earlier holder of this pid must neither be taken for a live one nor
+    // be in the way.
     Path temporary =
         directory.resolve(
-            prefix + ProcessHandle.current().pid() + "-" + CREATES.incrementAndGet() + ".new");
+            prefix
+                + Processes.currentPid()
+                + "-"
+                + Processes.currentStartTime()
+                + "-"
+                + CREATES.incrementAndGet()
+                + ".new");
     MappedFile file;
     try {
       file = MappedFile.create(temporary, size, wholeFileOptions(size));
@@ -85,24 +104,22 @@ final class SharedMemoryFile {
   }
 
   /**
-   * Deletes the temporary files ({@code PREFIX PID-N.new}) that processes no longer alive left in
-   * {@code directory} when they were killed while creating the same name.
+   * Deletes the temporary files ({@code PREFIX PID-START-N.new}) that processes no longer running
+   * left in {@code directory} when they were killed while creating the same name. Only names of
+   * exactly that form: a ring named {@code NAME.2024-01} has temporary files that start with the
+   * same prefix.
    */
   private static void removeTemporariesOfDeadProcesses(Path directory, String prefix)
       throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if (!name.startsWith(prefix) || !name.endsWith(".new")) continue;
-        String creator = name.substring(prefix.length(), name.length() - ".new".length());
-        int dash = creator.indexOf('-'); // none in the names that earlier builds gave
-        long pid;
-        try {
-          pid = Long.parseLong(dash < 0 ? creator : creator.substring(0, dash));
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(entry);
+        if (!name.startsWith(prefix)) continue;
+        Matcher creator = CREATOR.matcher(name.substring(prefix.length()));
+        if (!creator.matches()) continue;
+        long pid = Long.parseLong(creator.group(1));
+        long startTime = creator.group(2) == null ? 0 : Long.parseLong(creator.group(2));
+        if (!Processes.isAlive(pid, startTime)) Files.deleteIfExists(entry);
       }
     } catch (AccessDeniedException e) {
       // Not listable: nothing of ours to clean, and creating will report what is wrong.

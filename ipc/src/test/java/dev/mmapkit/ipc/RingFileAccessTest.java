@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mmapkit.internal.Processes;
 import dev.mmapkit.testkit.ChildJvm;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +43,7 @@ class RingFileAccessTest {
         assertThrows(
             FileAlreadyExistsException.class, () -> RingBuffers.createManyToOne(path, 4096));
     assertEquals(path + ": a directory is already there", exists.getMessage());
-    for (var open : java.util.List.<Attempt>of(RingBuffers::open, RingBuffers::readStats)) {
+    for (var open : List.<Attempt>of(RingBuffers::open, RingBuffers::readStats)) {
       FileSystemException e = assertThrows(FileSystemException.class, () -> open.run(path));
       assertEquals(path + ": is a directory, not a ring", e.getMessage());
     }
@@ -65,20 +67,32 @@ class RingFileAccessTest {
     // The state kill -9 leaves between reserving the temporary file and linking it into place.
     Process gone = new ProcessBuilder("true").start();
     assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
-    Path deadCreators = files.path(".ring." + gone.pid() + "-1.new");
+    long me = ProcessHandle.current().pid();
+    long myStart = Processes.currentStartTime();
+    Path deadCreators = files.path(".ring." + gone.pid() + "-" + myStart + "-1.new");
+    Path earlierHolderOfMyPid = files.path(".ring." + me + "-" + (myStart - 1) + "-1.new");
     Path earlierBuild = files.path(".ring." + gone.pid() + ".new");
-    Path liveCreator = files.path(".ring." + ProcessHandle.current().pid() + "-999999.new");
-    Path otherName = files.path(".other." + gone.pid() + "-1.new");
-    for (Path left : new Path[] {deadCreators, earlierBuild, liveCreator, otherName}) {
-      Files.write(left, new byte[8192]);
-    }
+    Path liveCreator = files.path(".ring." + me + "-" + myStart + "-999999.new");
+    Path ringWithALongerName = files.path(".ring.2024-01." + gone.pid() + "-1-1.new");
+    Path otherName = files.path(".other." + gone.pid() + "-1-1.new");
+    List<Path> left =
+        List.of(
+            deadCreators,
+            earlierHolderOfMyPid,
+            earlierBuild,
+            liveCreator,
+            ringWithALongerName,
+            otherName);
+    for (Path file : left) Files.write(file, new byte[8192]);
     RingBuffers.createManyToOne(path, 4096).close();
     assertFalse(Files.exists(deadCreators), "a dead creator's temporary file was removed");
+    assertFalse(Files.exists(earlierHolderOfMyPid), "also one of a process that had this pid");
     assertFalse(Files.exists(earlierBuild), "also in the name an earlier build gave it");
     assertTrue(Files.exists(liveCreator), "a live creator's is left alone");
+    assertTrue(Files.exists(ringWithALongerName), "the ring ring.2024-01's is left alone");
     assertTrue(Files.exists(otherName), "another name's is left alone");
     try (var listing = Files.list(files.directory)) {
-      assertEquals(3, listing.count(), "the ring, and the two left alone");
+      assertEquals(4, listing.count(), "the ring, and the three left alone");
     }
   }
 

@@ -6,6 +6,7 @@ import static dev.mmapkit.log.LogChunkDescriptor.HEADER_SIZE;
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
@@ -375,6 +376,7 @@ public final class AppendLog implements AutoCloseable {
       }
       MemorySegment target = chunks.forWrite(position >>> shift);
       if (padding >= 0) chunks.forWrite(padding >>> shift);
+      meta.touchTail(); // the tail was read a chunk preparation ago
       if (meta.casTail(tail, position + aligned)) {
         // First thing after the claim, so that the window in which a dying appender leaves a hole
         // that names no owner is as short as it can be.
@@ -451,6 +453,7 @@ public final class AppendLog implements AutoCloseable {
     if (pid <= 0 || frame < HEADER_SIZE || (off + frame) > chunkSize) return false;
     // By pid alone: a reused pid keeps the claim waiting (safe), it never aborts a live one.
     if (Processes.isAlive(pid, 0)) return false;
+    MappedAtomics.touch(chunk, off); // the read above was a /proc lookup ago
     boolean aborted =
         LogMeta.INT_HANDLE.compareAndSet(
             chunk, off, pending, LogChunkDescriptor.state(LogChunkDescriptor.TYPE_ABORTED, frame));

@@ -130,9 +130,17 @@ final class LogMeta implements AutoCloseable {
     LONG_HANDLE.setVolatile(segment, LogMetaDescriptor.TAIL_OFFSET, tail);
   }
 
-  /** Callers read the tail just before (see {@link MappedAtomics}), as both appenders' paths do. */
+  /**
+   * Callers read the tail just before, or {@link #touchTail} (see {@link MappedAtomics}): the fast
+   * path reads it a few instructions before, the general one touches it again.
+   */
   boolean casTail(long expected, long tail) {
     return LONG_HANDLE.compareAndSet(segment, LogMetaDescriptor.TAIL_OFFSET, expected, tail);
+  }
+
+  /** {@link MappedAtomics#touch} of the tail. */
+  void touchTail() {
+    MappedAtomics.touch(segment, LogMetaDescriptor.TAIL_OFFSET);
   }
 
   int waiters() {

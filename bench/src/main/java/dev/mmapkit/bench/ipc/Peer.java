@@ -70,6 +70,12 @@ final class Peer implements AutoCloseable {
   public void close() throws Exception {
     process.destroy();
     process.waitFor();
+    deleteDirectory(directory);
+  }
+
+  /** Deletes {@code directory} (one of {@link #newDirectory}) and what is in it, if it is there. */
+  static void deleteDirectory(Path directory) throws IOException {
+    if (!Files.exists(directory)) return;
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }

@@ -87,6 +87,10 @@ public final class WakeUpMeasurement {
     int count = quick ? 200 : 1_000;
     Path ringDirectory = Peer.newDirectory();
     Path ringPath = ringDirectory.resolve("ring");
+    Path socketDirectory = Peer.newDirectory();
+    Path socketPath = socketDirectory.resolve("s");
+    Path futexDirectory = Peer.newDirectory();
+    Path futexPath = futexDirectory.resolve("futex");
     long idleCpu;
     long[][][] latencies;
     try (RingBuffer ring = RingBuffers.createOneToOne(ringPath, 64 * 1024);
@@ -107,10 +111,6 @@ public final class WakeUpMeasurement {
             message.set(ValueLayout.JAVA_LONG, 0, stamp);
             while (!ring.write(1, message)) Thread.onSpinWait();
           };
-      Path socketDirectory = Peer.newDirectory();
-      Path socketPath = socketDirectory.resolve("s");
-      Path futexDirectory = Peer.newDirectory();
-      Path futexPath = futexDirectory.resolve("futex");
       try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         server.bind(UnixDomainSocketAddress.of(socketPath));
         try (Peer socketPeer =
@@ -132,6 +132,11 @@ public final class WakeUpMeasurement {
                   new Sleeper(socketPeer, socketWrite(channel)),
                   new Sleeper(futexPeer, waker::wake));
         }
+      }
+    } finally {
+      // A peer deletes its directory when it closes; these are left if one never started.
+      for (Path directory : List.of(ringDirectory, socketDirectory, futexDirectory)) {
+        Peer.deleteDirectory(directory);
       }
     }
     long[][] ringLatencies = latencies[0];
