@@ -105,7 +105,7 @@ public final class ChildJvm {
    * Starts the child with {@link #DEFAULT_OPTIONS} as user {@code nobody} ({@code setpriv}; the
    * caller must be root), to see what an unprivileged process is refused. Jars on the class path
    * are copied to a world-readable temporary directory first, because {@code nobody} cannot read
-   * root's local Maven repository.
+   * root's local Maven repository: once per JVM, deleted when it exits.
    */
   public static Process startAsNobody(Class<?> main, String... args) throws IOException {
     return killedAtExit(new ProcessBuilder(commandAsNobody(main, args)).start());
@@ -115,7 +115,25 @@ public final class ChildJvm {
    * The command {@link #startAsNobody} runs, for callers that wrap it (e.g. in {@code unshare}).
    */
   public static List<String> commandAsNobody(Class<?> main, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+    command.addAll(command(main, DEFAULT_OPTIONS, args));
+    command.set(command.indexOf("-cp") + 1, classPathForNobody());
+    return command;
+  }
+
+  private static String classPathForNobody;
+
+  /**
+   * {@link #classPath()} with its jars copied where {@code nobody} may read them, to a directory
+   * this JVM deletes when it exits (each child used to get copies of its own, which stayed: 180 MB
+   * of them in {@code /tmp} after a day of test runs).
+   */
+  private static synchronized String classPathForNobody() throws IOException {
+    if (classPathForNobody != null) return classPathForNobody;
     Path jars = Files.createTempDirectory("mmapkit-nobody-");
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> deleteQuietly(jars), "delete-jars-for-nobody"));
     Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<String> classPath = new ArrayList<>();
     for (String entry : classPath().split(File.pathSeparator)) {
@@ -128,11 +146,18 @@ public final class ChildJvm {
       Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
       classPath.add(copy.toString());
     }
-    List<String> command =
-        new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-    command.addAll(command(main, DEFAULT_OPTIONS, args));
-    command.set(command.indexOf("-cp") + 1, String.join(File.pathSeparator, classPath));
-    return command;
+    classPathForNobody = String.join(File.pathSeparator, classPath);
+    return classPathForNobody;
+  }
+
+  /** Deletes {@code directory} and the files in it, ignoring what cannot be deleted. */
+  private static void deleteQuietly(Path directory) {
+    try (var files = Files.list(directory)) {
+      for (Path file : files.toList()) Files.deleteIfExists(file);
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      // Best effort at exit: a file left in the temporary directory harms no test.
+    }
   }
 
   /** Runs the child to completion, killing it after {@code timeoutSeconds}. */
