@@ -1,5 +1,6 @@
 package dev.mmapkit.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -18,6 +19,26 @@ final class ErrorReport implements IExecutionExceptionHandler {
 
   /** Exit code for a runtime error (picocli uses 2 for usage errors). */
   static final int RUNTIME_ERROR = 1;
+
+  /**
+   * Runs the command as picocli does by default, but reports a fault in a mapped access (the JDK's
+   * {@code InternalError}: another process shrank a file while this one read it through a mapping)
+   * like any other error, instead of letting the {@code Error} end the JVM with a stack trace.
+   */
+  static int runReportingFaults(ParseResult parsed) {
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } catch (InternalError fault) {
+      throw new CommandLine.ExecutionException(
+          parsed.commandSpec().commandLine(),
+          fault.getMessage(),
+          new IOException(
+              "a file shrank while this command read it through a mapping (another process"
+                  + " truncated it?): "
+                  + fault.getMessage(),
+              fault));
+    }
+  }
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {

@@ -63,6 +63,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(new ErrorReport());
+    cl.setExecutionStrategy(ErrorReport::runReportingFaults);
     return cl;
   }
 

@@ -3,10 +3,14 @@ package dev.mmapkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Exit codes and error messages: 1 and one line naming the file, 2 for usage errors. */
 class ErrorsTest {
@@ -49,6 +53,27 @@ class ErrorsTest {
     assertTrue(run.err().contains("\tat "), run.err());
     CliRun after = CliRun.of("residency", "--verbose", dir.resolve("missing").toString());
     assertTrue(after.err().contains("\tat "), after.err());
+  }
+
+  /** Fails as a mapped read of a file that another process shrank does. */
+  @CommandLine.Command(name = "fault")
+  static final class FaultCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new InternalError("a fault occurred in an unsafe memory access operation");
+    }
+  }
+
+  @Test
+  void aFaultInAMappedAccessIsOneLineNotAStackTrace() {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine().addSubcommand(new FaultCommand());
+    commandLine.setErr(new PrintWriter(err, true));
+    assertEquals(1, commandLine.execute("fault"));
+    assertEquals(
+        "mmapkit: a file shrank while this command read it through a mapping (another process"
+            + " truncated it?): a fault occurred in an unsafe memory access operation\n",
+        err.toString());
   }
 
   @Test
