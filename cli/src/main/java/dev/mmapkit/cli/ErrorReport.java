@@ -29,6 +29,9 @@ final class ErrorReport implements IExecutionExceptionHandler {
     try {
       return new CommandLine.RunLast().execute(parsed);
     } catch (InternalError fault) {
+      // The JDK's words for a fault in a mapped access; any other InternalError is a JVM bug.
+      String message = fault.getMessage();
+      if (message == null || !message.contains("unsafe memory access")) throw fault;
       throw new CommandLine.ExecutionException(
           parsed.commandSpec().commandLine(),
           fault.getMessage(),
