@@ -34,11 +34,11 @@ final class ErrorReport implements IExecutionExceptionHandler {
       if (message == null || !message.contains("unsafe memory access")) throw fault;
       throw new CommandLine.ExecutionException(
           parsed.commandSpec().commandLine(),
-          fault.getMessage(),
+          message,
           new IOException(
               "a file shrank while this command read it through a mapping (another process"
                   + " truncated it?): "
-                  + fault.getMessage(),
+                  + message,
               fault));
     }
   }

@@ -11,12 +11,12 @@ import java.lang.invoke.VarHandle;
  * <p>A read of a page the file no longer covers raises the JDK's {@code InternalError} ("a fault
  * occurred in an unsafe memory access operation"). A compare-and-set or atomic add run by the
  * interpreter, on the other hand, faults inside the VM itself, which HotSpot 25 does not guard: the
- * process dies of SIGBUS ({@code ShrunkFileTest} in ipc, cache and log). Compiled code is guarded
- * either way. With the read first, only a shrink that lands between the read and the atomic
- * instruction, nanoseconds apart, is left. The rule for mmapkit's code: an atomic instruction on a
- * mapping goes through here, or {@link #touch} comes just before it, or it follows a read of the
- * same word with nothing slow in between, as the hot compare-and-sets on a ring's or a log's tail
- * do ({@link RawMemory#compareAndSetLong}).
+ * process dies of SIGBUS (ipc's {@code ShrunkFileTest}, {@code ShrunkCacheTest}, {@code
+ * ShrunkLogTest}). Compiled code is guarded either way. With the read first, only a shrink that
+ * lands between the read and the atomic instruction, nanoseconds apart, is left. The rule for
+ * mmapkit's code: an atomic instruction on a mapping goes through here, or {@link #touch} comes
+ * just before it, or it follows a read of the same word with nothing slow in between, as the hot
+ * compare-and-sets on a ring's or a log's tail do ({@link RawMemory#compareAndSetLong}).
  */
 public final class MappedAtomics {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ChildJvmCleanupTest {
-  /**
-   * Sleeps for good; or, with {@code parent}, starts a sleeping child, prints its pid and exits.
-   */
   /** Prints the class path a child as {@code nobody} would get, then exits. */
   public static final class NobodyClassPathMain {
     public static void main(String[] args) throws Exception {
@@ -53,6 +50,9 @@ class ChildJvmCleanupTest {
     }
   }
 
+  /**
+   * Sleeps for good; or, with {@code parent}, starts a sleeping child, prints its pid and exits.
+   */
   public static final class SleepMain {
     public static void main(String[] args) throws Exception {
       if (args.length > 0 && args[0].equals("parent")) {
