@@ -1,5 +1,6 @@
 package dev.mmapkit;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,15 @@ final class MapLimits {
     }
   }
 
-  /** {@code vm.max_map_count}, or -1 where it cannot be read. */
+  /**
+   * {@code vm.max_map_count}, or -1 where it cannot be read. Read in one call with a buffer: a
+   * sysctl file reports size 0, {@code Files.readString} then reads a byte at a time, and the
+   * kernel ends a sysctl number at the first read that does not start at offset 0, so that read
+   * gave the first digit alone ("6" for 65530).
+   */
   static long maxMapCount() {
-    try {
-      return Long.parseLong(Files.readString(MAX_MAP_COUNT).trim());
+    try (BufferedReader reader = Files.newBufferedReader(MAX_MAP_COUNT)) {
+      return Long.parseLong(String.valueOf(reader.readLine()).trim());
     } catch (IOException | RuntimeException e) {
       return -1;
     }
