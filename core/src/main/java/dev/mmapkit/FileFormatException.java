@@ -17,4 +17,13 @@ public final class FileFormatException extends MmapkitException {
   public FileFormatException(Path file, String problem) {
     super(file, problem);
   }
+
+  /**
+   * @param file the file
+   * @param problem what is wrong with it
+   * @param cause what revealed it, such as the fault of a read past a file that shrank
+   */
+  public FileFormatException(Path file, String problem, Throwable cause) {
+    super(file, problem, cause);
+  }
 }

@@ -739,6 +739,24 @@ public final class MappedFile implements AutoCloseable {
           length,
           arena);
     } catch (IOException e) {
+      // The JDK refuses a read-only map past the end of the file ("cannot extend file"): another
+      // process shrank it since its size was read, and may have grown it again by now. Say so,
+      // not what a refused mapping would mean.
+      long now = currentSizeOrMinusOne();
+      boolean pastTheEnd =
+          !options.writable() && String.valueOf(e.getMessage()).contains("cannot extend file");
+      if (pastTheEnd || (now >= 0 && now < offset + length)) {
+        throw new MmapkitException(
+            path,
+            "the file shrank while being mapped (it is now "
+                + now
+                + " bytes; mapping "
+                + Bytes.format(length)
+                + " at offset "
+                + offset
+                + "); another process truncated it",
+            e);
+      }
       throw MapLimits.explain(path, offset, length, e);
     }
   }
@@ -866,13 +884,17 @@ public final class MappedFile implements AutoCloseable {
     return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
-  private RuntimeException truncatedOrFault(Throwable fault, long offset) {
-    long current;
+  /** The file's size now, as the file system reports it, or -1 if it cannot be read. */
+  private long currentSizeOrMinusOne() {
     try {
-      current = Files.size(path);
+      return Files.size(path);
     } catch (IOException e) {
-      current = -1;
+      return -1;
     }
+  }
+
+  private RuntimeException truncatedOrFault(Throwable fault, long offset) {
+    long current = currentSizeOrMinusOne();
     if (current < size) return new MappedFileTruncatedException(path, offset, current, fault);
     return new UncheckedIOException(
         new IOException(

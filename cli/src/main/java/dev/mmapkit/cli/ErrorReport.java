@@ -1,5 +1,6 @@
 package dev.mmapkit.cli;
 
+import dev.mmapkit.internal.MappedFaults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,9 +30,8 @@ final class ErrorReport implements IExecutionExceptionHandler {
     try {
       return new CommandLine.RunLast().execute(parsed);
     } catch (InternalError fault) {
-      // The JDK's words for a fault in a mapped access; any other InternalError is a JVM bug.
+      if (!MappedFaults.isMappedAccessFault(fault)) throw fault; // a JVM bug
       String message = fault.getMessage();
-      if (message == null || !message.contains("unsafe memory access")) throw fault;
       throw new CommandLine.ExecutionException(
           parsed.commandSpec().commandLine(),
           message,

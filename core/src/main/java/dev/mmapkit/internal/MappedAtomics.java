@@ -13,10 +13,13 @@ import java.lang.invoke.VarHandle;
  * interpreter, on the other hand, faults inside the VM itself, which HotSpot 25 does not guard: the
  * process dies of SIGBUS (ipc's {@code ShrunkFileTest}, {@code ShrunkCacheTest}, {@code
  * ShrunkLogTest}). Compiled code is guarded either way. With the read first, only a shrink that
- * lands between the read and the atomic instruction, nanoseconds apart, is left. The rule for
- * mmapkit's code: an atomic instruction on a mapping goes through here, or {@link #touch} comes
- * just before it, or it follows a read of the same word with nothing slow in between, as the hot
- * compare-and-sets on a ring's or a log's tail do ({@link RawMemory#compareAndSetLong}).
+ * lands between the read and the atomic instruction is left: nanoseconds apart in compiled code,
+ * but in the interpreter the few microseconds of the var handle's frames in between, which a
+ * process shrinking and restoring a broadcast file in a loop hits within a second of opening
+ * receivers (ipc's {@code OpenWhileShrinkingMain}). The rule for mmapkit's code: an atomic
+ * instruction on a mapping goes through here, or {@link #touch} comes just before it, or it follows
+ * a read of the same word with nothing slow in between, as the hot compare-and-sets on a ring's or
+ * a log's tail do ({@link RawMemory#compareAndSetLong}).
  */
 public final class MappedAtomics {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

@@ -104,7 +104,8 @@ public final class Broadcast {
    * @throws java.nio.file.AccessDeniedException if this process may not read the file, or may not
    *     write a reliable one (a reliable receiver publishes its position for the transmitter)
    * @throws FileFormatException naming the file and the problem: not a broadcast file, another
-   *     layout version, a corrupted header, a truncated file, counters that make no sense
+   *     layout version, a corrupted header, a truncated file (also one that another process shrinks
+   *     while this opens it), counters that make no sense
    * @throws IllegalStateException if all {@link BroadcastDescriptor#RECEIVER_SLOTS} receiver slots
    *     belong to live receivers
    */
@@ -119,12 +120,11 @@ public final class Broadcast {
           "a reliable broadcast receiver must write its position into the file, and this process"
               + " may not write it");
     }
-    try {
-      return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable);
-    } catch (RuntimeException e) {
-      opened.file.close();
-      throw e;
-    }
+    return SharedMemoryFile.whileOpening(
+        path,
+        WHAT,
+        opened.file,
+        () -> new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable));
   }
 
   /**
@@ -140,40 +140,47 @@ public final class Broadcast {
   public static BroadcastStats readStats(Path path) throws IOException {
     Opened opened = open(path, false);
     try (MappedFile file = opened.file) {
-      MemorySegment meta = file.chunk(0);
-      ReceiverTable table = new ReceiverTable(meta);
-      long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
-      List<BroadcastStats.Receiver> receivers = new ArrayList<>();
-      for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
-        long pid = table.pid(slot);
-        if (pid == 0) continue;
-        long position = table.position(slot);
-        receivers.add(
-            new BroadcastStats.Receiver(
-                slot,
-                pid,
-                position,
-                Math.max(0, tail - position),
-                table.lapped(slot),
-                table.waiting(slot),
-                table.alive(slot)));
-      }
-      long transmitterPid = (long) LONG.getVolatile(meta, TRANSMITTER_PID_OFFSET);
-      return new BroadcastStats(
-          opened.capacity,
-          opened.reliable,
-          tail,
-          (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET),
-          (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
-          (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
-          Long.bitCount(table.sleepers()),
-          (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
-          transmitterPid,
-          Processes.isAlive(
-              transmitterPid, (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
-          List.copyOf(receivers));
+      return SharedMemoryFile.whileOpening(path, WHAT, file, () -> stats(opened));
     }
   }
+
+  private static BroadcastStats stats(Opened opened) {
+    MemorySegment meta = opened.file.chunk(0);
+    ReceiverTable table = new ReceiverTable(meta);
+    long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+    List<BroadcastStats.Receiver> receivers = new ArrayList<>();
+    for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
+      long pid = table.pid(slot);
+      if (pid == 0) continue;
+      long position = table.position(slot);
+      receivers.add(
+          new BroadcastStats.Receiver(
+              slot,
+              pid,
+              position,
+              Math.max(0, tail - position),
+              table.lapped(slot),
+              table.waiting(slot),
+              table.alive(slot)));
+    }
+    long transmitterPid = (long) LONG.getVolatile(meta, TRANSMITTER_PID_OFFSET);
+    return new BroadcastStats(
+        opened.capacity,
+        opened.reliable,
+        tail,
+        (long) LONG.getVolatile(meta, RECORDS_WRITTEN_OFFSET),
+        (long) LONG.getVolatile(meta, BACK_PRESSURE_COUNT_OFFSET),
+        (long) LONG.getVolatile(meta, WAKE_COUNT_OFFSET),
+        Long.bitCount(table.sleepers()),
+        (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
+        transmitterPid,
+        Processes.isAlive(
+            transmitterPid, (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
+        List.copyOf(receivers));
+  }
+
+  /** What this class calls the files it opens, in its errors. */
+  private static final String WHAT = "broadcast file";
 
   private record Opened(MappedFile file, long capacity, boolean reliable) {}
 
@@ -181,24 +188,25 @@ public final class Broadcast {
     SharedMemoryFile.Opened opened =
         SharedMemoryFile.open(
             path,
-            "broadcast file",
+            WHAT,
             KIND,
             VERSION,
             writable,
             BroadcastDescriptor::checkCapacity,
             BroadcastDescriptor::fileSize);
     MappedFile file = opened.file();
-    try {
-      long mode = opened.variant();
-      if (mode != LOSSY && mode != RELIABLE) {
-        throw new FileFormatException(path, "corrupted header: unknown broadcast mode " + mode);
-      }
-      checkCounters(path, file.chunk(0), opened.capacity());
-      return new Opened(file, opened.capacity(), mode == RELIABLE);
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    }
+    return SharedMemoryFile.whileOpening(
+        path,
+        WHAT,
+        file,
+        () -> {
+          long mode = opened.variant();
+          if (mode != LOSSY && mode != RELIABLE) {
+            throw new FileFormatException(path, "corrupted header: unknown broadcast mode " + mode);
+          }
+          checkCounters(path, file.chunk(0), opened.capacity());
+          return new Opened(file, opened.capacity(), mode == RELIABLE);
+        });
   }
 
   private static void checkCounters(Path path, MemorySegment meta, long capacity)

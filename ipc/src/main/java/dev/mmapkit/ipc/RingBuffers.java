@@ -66,7 +66,8 @@ public final class RingBuffers {
    * @throws java.nio.file.AccessDeniedException if this process may not both read and write the
    *     file
    * @throws FileFormatException naming the file and the problem: not a ring, another layout
-   *     version, a corrupted header, a truncated file, positions that make no sense
+   *     version, a corrupted header, a truncated file (also one that another process shrinks while
+   *     this opens it), positions that make no sense
    */
   public static RingBuffer open(Path path) throws IOException {
     return open(path, 0, true);
@@ -86,7 +87,7 @@ public final class RingBuffers {
     // Read-only (a raw write would fault) and never handed out, so it can be unmapped at once.
     MappedRingBuffer ring = open(path, 0, false);
     try {
-      return ring.stats();
+      return SharedMemoryFile.whileOpening(path, "ring", ring.file, ring::stats);
     } finally {
       ring.unmapNow();
     }
@@ -131,27 +132,29 @@ public final class RingBuffers {
             RingBufferDescriptor::fileSize);
     MappedFile file = opened.file();
     long capacity = opened.capacity();
-    try {
-      long type = opened.variant();
-      if (type != ONE_TO_ONE && type != MANY_TO_ONE) {
-        throw new FileFormatException(path, "corrupted header: unknown ring type " + type);
-      }
-      if (expectedType != 0 && type != expectedType) {
-        throw new FileFormatException(
-            path, "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
-      }
-      MappedRingBuffer ring = ring(file, path, capacity, (int) type);
-      long head = ring.consumerPosition();
-      long tail = ring.producerPosition();
-      if (head < 0 || tail < head || tail - head > capacity || (head & (ALIGNMENT - 1)) != 0) {
-        throw new FileFormatException(
-            path, "corrupted positions: consumer at " + head + ", producer at " + tail);
-      }
-      return ring;
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    }
+    return SharedMemoryFile.whileOpening(
+        path,
+        "ring",
+        file,
+        () -> {
+          long type = opened.variant();
+          if (type != ONE_TO_ONE && type != MANY_TO_ONE) {
+            throw new FileFormatException(path, "corrupted header: unknown ring type " + type);
+          }
+          if (expectedType != 0 && type != expectedType) {
+            throw new FileFormatException(
+                path,
+                "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
+          }
+          MappedRingBuffer ring = ring(file, path, capacity, (int) type);
+          long head = ring.consumerPosition();
+          long tail = ring.producerPosition();
+          if (head < 0 || tail < head || tail - head > capacity || (head & (ALIGNMENT - 1)) != 0) {
+            throw new FileFormatException(
+                path, "corrupted positions: consumer at " + head + ", producer at " + tail);
+          }
+          return ring;
+        });
   }
 
   private static String typeName(long type) {

@@ -6,6 +6,7 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedFaults;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -137,9 +138,10 @@ final class SharedMemoryFile {
    * mapped as one chunk (read-only unless {@code writable}), and checks what every kind shares: not
    * a directory, at least a header long, a valid header with two layout parameters, a capacity that
    * {@code checkCapacity} accepts, and a file as long as {@code fileSize} of it. The caller checks
-   * the rest and closes the file if that fails.
+   * the rest inside {@link #whileOpening}.
    *
-   * @throws FileFormatException naming the file and what is wrong with it
+   * @throws FileFormatException naming the file and what is wrong with it, also if another process
+   *     shrinks it meanwhile
    */
   static Opened open(
       Path path,
@@ -154,48 +156,109 @@ final class SharedMemoryFile {
       throw new FileSystemException(path.toString(), null, "is a directory, not a " + what);
     }
     long size = Files.size(path);
-    if (size < FileHeader.SIZE) {
-      throw new FileFormatException(
-          path,
-          "file is "
-              + size
-              + " bytes, shorter than the "
-              + FileHeader.SIZE
-              + "-byte header: truncated, or not a "
-              + what);
-    }
+    if (size < FileHeader.SIZE) throw shorterThanHeader(path, what, size);
     MappingOptions options = wholeFileOptions(size);
     if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
     MappedFile file = MappedFile.open(path, options);
+    return whileOpening(
+        path,
+        what,
+        file,
+        () -> {
+          // What was mapped is what is checked: the file may have changed since it was measured.
+          if (file.size() != size) {
+            if (file.size() < FileHeader.SIZE) throw shorterThanHeader(path, what, file.size());
+            throw new FileFormatException(
+                path,
+                "changed size while being opened, from "
+                    + size
+                    + " to "
+                    + file.size()
+                    + " bytes: another process truncated or replaced it");
+          }
+          FileHeader header = FileHeader.readFrom(file.chunk(0), path, kind, version);
+          if (header.parameters().length < 2) {
+            throw new FileFormatException(
+                path,
+                "corrupted header: " + header.parameters().length + " layout parameters, not 2");
+          }
+          long capacity = header.parameter(0);
+          try {
+            checkCapacity.accept(capacity);
+          } catch (IllegalArgumentException e) {
+            throw new FileFormatException(path, "corrupted header: " + e.getMessage());
+          }
+          if (size < fileSize.applyAsLong(capacity)) {
+            throw new FileFormatException(
+                path,
+                "truncated: file is "
+                    + size
+                    + " bytes, a "
+                    + what
+                    + " of capacity "
+                    + Bytes.format(capacity)
+                    + " needs "
+                    + fileSize.applyAsLong(capacity));
+          }
+          return new Opened(file, capacity, header.parameter(1));
+        });
+  }
+
+  private static FileFormatException shorterThanHeader(Path path, String what, long size) {
+    return new FileFormatException(
+        path,
+        "file is "
+            + size
+            + " bytes, shorter than the "
+            + FileHeader.SIZE
+            + "-byte header: truncated, or not a "
+            + what);
+  }
+
+  /** Reads or writes a just-mapped file (see {@link #whileOpening}). */
+  interface OpeningStep<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code step} on {@code file}, which an open or a stats read has just mapped, closing the
+   * file if it fails. Another process may shrink the file at any moment, so a fault in a mapped
+   * access here becomes a {@link FileFormatException} that says so, not the JDK's {@code
+   * InternalError}, and so does a file found shorter than its mapping once the step is done; a
+   * shrink after that is the caller's to live with (see the NOTE in {@link RingBuffers}).
+   */
+  static <T> T whileOpening(Path path, String what, MappedFile file, OpeningStep<T> step)
+      throws IOException {
     try {
-      FileHeader header = FileHeader.readFrom(file.chunk(0), path, kind, version);
-      if (header.parameters().length < 2) {
-        throw new FileFormatException(
-            path, "corrupted header: " + header.parameters().length + " layout parameters, not 2");
-      }
-      long capacity = header.parameter(0);
-      try {
-        checkCapacity.accept(capacity);
-      } catch (IllegalArgumentException e) {
-        throw new FileFormatException(path, "corrupted header: " + e.getMessage());
-      }
-      if (size < fileSize.applyAsLong(capacity)) {
-        throw new FileFormatException(
-            path,
-            "truncated: file is "
-                + size
-                + " bytes, a "
-                + what
-                + " of capacity "
-                + Bytes.format(capacity)
-                + " needs "
-                + fileSize.applyAsLong(capacity));
-      }
-      return new Opened(file, capacity, header.parameter(1));
-    } catch (IOException | RuntimeException e) {
+      T result = step.run();
+      // Also the native call on whose return C2 raises a fault it deferred (FaultBarrier in core).
+      long now = currentSize(path);
+      if (now >= 0 && now < file.size()) throw shrank(path, what, null);
+      return result;
+    } catch (IOException | RuntimeException | Error e) {
       file.close();
+      if (MappedFaults.isMappedAccessFault(e)) throw shrank(path, what, e);
       throw e;
     }
+  }
+
+  /** The file's size now, or -1 if it is gone or cannot be read (its mapping is still good). */
+  private static long currentSize(Path path) {
+    try {
+      return Files.size(path);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static FileFormatException shrank(Path path, String what, Throwable fault) {
+    long now = currentSize(path);
+    return new FileFormatException(
+        path,
+        "truncated while being opened: another process shrank the "
+            + what
+            + (now < 0 ? "" : " to " + now + " bytes"),
+        fault);
   }
 
   /** Read-write options whose one chunk covers a file of {@code size}, so it is one segment. */
