@@ -8,6 +8,7 @@ import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedAtomics;
+import dev.mmapkit.internal.MappedFaults;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -142,20 +143,29 @@ public final class SharedCache implements AutoCloseable {
     long budget = expected.config().memoryBudget();
     MappedFile mapped =
         MappedFile.open(real, MappingOptions.readWrite().withChunkSize(chunkSizeFor(size)));
-    try {
-      MemorySegment file = mapped.chunk(0);
-      // The file may have been replaced or truncated between the check and the mapping.
-      FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      CacheLayout layout = CacheLayout.from(header, file.byteSize(), path);
-      if (!layout.equals(expected) || file.byteSize() < budget) {
-        throw new FileFormatException(
-            path, "changed while it was being opened (replaced or truncated); open it again");
-      }
-      return new SharedCache(path, real, mapped, layout, header);
-    } catch (IOException | RuntimeException e) {
-      mapped.close();
-      throw e;
-    }
+    return MappedFaults.whileOpening(
+        path,
+        WHAT,
+        mapped,
+        () -> {
+          // The file may have been replaced or truncated between the check and the mapping.
+          if (mapped.size() < size) throw changedWhileOpening(path);
+          MemorySegment file = mapped.chunk(0);
+          FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
+          CacheLayout layout = CacheLayout.from(header, file.byteSize(), path);
+          if (!layout.equals(expected) || file.byteSize() < budget) {
+            throw changedWhileOpening(path);
+          }
+          return new SharedCache(path, real, mapped, layout, header);
+        });
+  }
+
+  /** What this class calls the files it opens, in its errors. */
+  private static final String WHAT = "cache file";
+
+  private static FileFormatException changedWhileOpening(Path path) {
+    return new FileFormatException(
+        path, "changed while it was being opened (replaced or truncated); open it again");
   }
 
   /**
@@ -257,18 +267,25 @@ public final class SharedCache implements AutoCloseable {
     CacheLayout.from(readHeader(real, path), size, path); // truncated: an exception, not a fault
     try (MappedFile mapped =
         MappedFile.open(real, MappingOptions.readOnly().withChunkSize(chunkSizeFor(size)))) {
-      MemorySegment file = mapped.chunk(0);
-      FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-      SlotLocks locks = SlotLocks.open(real, false).orElse(null);
-      try {
-        return statsOf(
-            file,
-            CacheLayout.from(header, file.byteSize(), path),
-            header,
-            AttachedProcesses.attached(file, locks, -1));
-      } finally {
-        if (locks != null) locks.close();
-      }
+      return MappedFaults.whileOpening(
+          path,
+          WHAT,
+          mapped,
+          () -> {
+            if (mapped.size() < size) throw changedWhileOpening(path);
+            MemorySegment file = mapped.chunk(0);
+            FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
+            SlotLocks locks = SlotLocks.open(real, false).orElse(null);
+            try {
+              return statsOf(
+                  file,
+                  CacheLayout.from(header, file.byteSize(), path),
+                  header,
+                  AttachedProcesses.attached(file, locks, -1));
+            } finally {
+              if (locks != null) locks.close();
+            }
+          });
     }
   }
 

@@ -6,6 +6,7 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedFaults;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -120,7 +121,7 @@ public final class Broadcast {
           "a reliable broadcast receiver must write its position into the file, and this process"
               + " may not write it");
     }
-    return SharedMemoryFile.whileOpening(
+    return MappedFaults.whileOpening(
         path,
         WHAT,
         opened.file,
@@ -140,7 +141,7 @@ public final class Broadcast {
   public static BroadcastStats readStats(Path path) throws IOException {
     Opened opened = open(path, false);
     try (MappedFile file = opened.file) {
-      return SharedMemoryFile.whileOpening(path, WHAT, file, () -> stats(opened));
+      return MappedFaults.whileOpening(path, WHAT, file, () -> stats(opened));
     }
   }
 
@@ -195,7 +196,7 @@ public final class Broadcast {
             BroadcastDescriptor::checkCapacity,
             BroadcastDescriptor::fileSize);
     MappedFile file = opened.file();
-    return SharedMemoryFile.whileOpening(
+    return MappedFaults.whileOpening(
         path,
         WHAT,
         file,

@@ -6,6 +6,7 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedFaults;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class RingBuffers {
     // Read-only (a raw write would fault) and never handed out, so it can be unmapped at once.
     MappedRingBuffer ring = open(path, 0, false);
     try {
-      return SharedMemoryFile.whileOpening(path, "ring", ring.file, ring::stats);
+      return MappedFaults.whileOpening(path, "ring", ring.file, ring::stats);
     } finally {
       ring.unmapNow();
     }
@@ -132,7 +133,7 @@ public final class RingBuffers {
             RingBufferDescriptor::fileSize);
     MappedFile file = opened.file();
     long capacity = opened.capacity();
-    return SharedMemoryFile.whileOpening(
+    return MappedFaults.whileOpening(
         path,
         "ring",
         file,

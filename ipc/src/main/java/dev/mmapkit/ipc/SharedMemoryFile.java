@@ -138,7 +138,7 @@ final class SharedMemoryFile {
    * mapped as one chunk (read-only unless {@code writable}), and checks what every kind shares: not
    * a directory, at least a header long, a valid header with two layout parameters, a capacity that
    * {@code checkCapacity} accepts, and a file as long as {@code fileSize} of it. The caller checks
-   * the rest inside {@link #whileOpening}.
+   * the rest inside {@link MappedFaults#whileOpening}.
    *
    * @throws FileFormatException naming the file and what is wrong with it, also if another process
    *     shrinks it meanwhile
@@ -160,7 +160,7 @@ final class SharedMemoryFile {
     MappingOptions options = wholeFileOptions(size);
     if (!writable) options = MappingOptions.readOnly().withChunkSize(options.chunkSize());
     MappedFile file = MappedFile.open(path, options);
-    return whileOpening(
+    return MappedFaults.whileOpening(
         path,
         what,
         file,
@@ -213,52 +213,6 @@ final class SharedMemoryFile {
             + FileHeader.SIZE
             + "-byte header: truncated, or not a "
             + what);
-  }
-
-  /** Reads or writes a just-mapped file (see {@link #whileOpening}). */
-  interface OpeningStep<T> {
-    T run() throws IOException;
-  }
-
-  /**
-   * Runs {@code step} on {@code file}, which an open or a stats read has just mapped, closing the
-   * file if it fails. Another process may shrink the file at any moment, so a fault in a mapped
-   * access here becomes a {@link FileFormatException} that says so, not the JDK's {@code
-   * InternalError}, and so does a file found shorter than its mapping once the step is done; a
-   * shrink after that is the caller's to live with (see the NOTE in {@link RingBuffers}).
-   */
-  static <T> T whileOpening(Path path, String what, MappedFile file, OpeningStep<T> step)
-      throws IOException {
-    try {
-      T result = step.run();
-      // Also the native call on whose return C2 raises a fault it deferred (FaultBarrier in core).
-      long now = currentSize(path);
-      if (now >= 0 && now < file.size()) throw shrank(path, what, null);
-      return result;
-    } catch (IOException | RuntimeException | Error e) {
-      file.close();
-      if (MappedFaults.isMappedAccessFault(e)) throw shrank(path, what, e);
-      throw e;
-    }
-  }
-
-  /** The file's size now, or -1 if it is gone or cannot be read (its mapping is still good). */
-  private static long currentSize(Path path) {
-    try {
-      return Files.size(path);
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  private static FileFormatException shrank(Path path, String what, Throwable fault) {
-    long now = currentSize(path);
-    return new FileFormatException(
-        path,
-        "truncated while being opened: another process shrank the "
-            + what
-            + (now < 0 ? "" : " to " + now + " bytes"),
-        fault);
   }
 
   /** Read-write options whose one chunk covers a file of {@code size}, so it is one segment. */
