@@ -8,6 +8,7 @@ import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.MmapkitException;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedFaults;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
@@ -241,12 +242,14 @@ final class ChunkFiles implements AutoCloseable {
       if (create) throw e;
       return null;
     }
-    try {
-      validate(file, index);
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    }
+    MappedFaults.whileOpening(
+        path,
+        "chunk",
+        file,
+        () -> {
+          validate(file, index);
+          return null;
+        });
     MemorySegment segment = file.chunk(0);
     table = table.with(index, segment, file);
     if (create && syncDirectory) syncChunk(index);

@@ -5,6 +5,7 @@ import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedAtomics;
+import dev.mmapkit.internal.MappedFaults;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -49,28 +50,29 @@ final class LogMeta implements AutoCloseable {
     MappedFile file =
         MappedFile.open(
             path, MappingOptions.readWrite().withChunkSize(LogMetaDescriptor.FILE_SIZE));
-    try {
-      if (file.size() != LogMetaDescriptor.FILE_SIZE) {
-        throw new FileFormatException(
-            path, "is " + file.size() + " bytes, a log.meta is " + LogMetaDescriptor.FILE_SIZE);
-      }
-      FileHeader header =
-          FileHeader.readFrom(
-              file.chunk(0), path, LogMetaDescriptor.KIND, LogMetaDescriptor.VERSION);
-      if (header.parameters().length <= LogMetaDescriptor.PARAM_LOG_ID) {
-        throw new FileFormatException(path, "header has too few layout parameters");
-      }
-      long chunkSize = header.parameter(LogMetaDescriptor.PARAM_CHUNK_SIZE);
-      if (Long.bitCount(chunkSize) != 1
-          || chunkSize < LogChunkDescriptor.MIN_CHUNK_SIZE
-          || chunkSize > LogChunkDescriptor.MAX_CHUNK_SIZE) {
-        throw new FileFormatException(path, "corrupted header: chunk size " + chunkSize);
-      }
-      return new LogMeta(file, chunkSize, header.parameter(LogMetaDescriptor.PARAM_LOG_ID));
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    }
+    return MappedFaults.whileOpening(
+        path,
+        "log.meta",
+        file,
+        () -> {
+          if (file.size() != LogMetaDescriptor.FILE_SIZE) {
+            throw new FileFormatException(
+                path, "is " + file.size() + " bytes, a log.meta is " + LogMetaDescriptor.FILE_SIZE);
+          }
+          FileHeader header =
+              FileHeader.readFrom(
+                  file.chunk(0), path, LogMetaDescriptor.KIND, LogMetaDescriptor.VERSION);
+          if (header.parameters().length <= LogMetaDescriptor.PARAM_LOG_ID) {
+            throw new FileFormatException(path, "header has too few layout parameters");
+          }
+          long chunkSize = header.parameter(LogMetaDescriptor.PARAM_CHUNK_SIZE);
+          if (Long.bitCount(chunkSize) != 1
+              || chunkSize < LogChunkDescriptor.MIN_CHUNK_SIZE
+              || chunkSize > LogChunkDescriptor.MAX_CHUNK_SIZE) {
+            throw new FileFormatException(path, "corrupted header: chunk size " + chunkSize);
+          }
+          return new LogMeta(file, chunkSize, header.parameter(LogMetaDescriptor.PARAM_LOG_ID));
+        });
   }
 
   private static void create(Path dir, Path path, long chunkSize) throws IOException {

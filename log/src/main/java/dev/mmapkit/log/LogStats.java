@@ -4,6 +4,7 @@ import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
 import dev.mmapkit.internal.FileHeader;
+import dev.mmapkit.internal.MappedFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,32 +47,40 @@ public record LogStats(
     try (MappedFile meta =
         MappedFile.open(
             metaPath, MappingOptions.readOnly().withChunkSize(LogMetaDescriptor.FILE_SIZE))) {
-      FileHeader header =
-          FileHeader.readFrom(
-              meta.chunk(0), metaPath, LogMetaDescriptor.KIND, LogMetaDescriptor.VERSION);
-      if (meta.size() < LogMetaDescriptor.FILE_SIZE
-          || header.parameters().length <= LogMetaDescriptor.PARAM_LOG_ID) {
-        throw new FileFormatException(metaPath, "truncated or damaged log.meta");
-      }
-      long chunkSize = header.parameter(LogMetaDescriptor.PARAM_CHUNK_SIZE);
-      long tail =
-          (long) LogMeta.LONG_HANDLE.getVolatile(meta.chunk(0), LogMetaDescriptor.TAIL_OFFSET);
-      ChunkFiles chunks = new ChunkFiles(dir, chunkSize, 0, false, false, () -> 0);
-      long[] indices = chunks.existingIndices();
-      long disk = meta.size();
-      for (long index : indices) disk += Files.size(chunks.path(index));
-      long retained =
-          (long)
-              LogMeta.LONG_HANDLE.getVolatile(meta.chunk(0), LogMetaDescriptor.FIRST_CHUNK_OFFSET);
-      long first = Math.max(retained, indices.length == 0 ? 0 : indices[0]) * chunkSize;
-      return new LogStats(
-          dir,
-          chunkSize,
-          header.parameter(LogMetaDescriptor.PARAM_LOG_ID),
-          first + LogChunkDescriptor.FIRST_RECORD_OFFSET,
-          tail,
-          indices.length,
-          disk);
+      return MappedFaults.whileOpening(
+          metaPath,
+          "log.meta",
+          meta,
+          () -> {
+            FileHeader header =
+                FileHeader.readFrom(
+                    meta.chunk(0), metaPath, LogMetaDescriptor.KIND, LogMetaDescriptor.VERSION);
+            if (meta.size() < LogMetaDescriptor.FILE_SIZE
+                || header.parameters().length <= LogMetaDescriptor.PARAM_LOG_ID) {
+              throw new FileFormatException(metaPath, "truncated or damaged log.meta");
+            }
+            long chunkSize = header.parameter(LogMetaDescriptor.PARAM_CHUNK_SIZE);
+            long tail =
+                (long)
+                    LogMeta.LONG_HANDLE.getVolatile(meta.chunk(0), LogMetaDescriptor.TAIL_OFFSET);
+            ChunkFiles chunks = new ChunkFiles(dir, chunkSize, 0, false, false, () -> 0);
+            long[] indices = chunks.existingIndices();
+            long disk = meta.size();
+            for (long index : indices) disk += Files.size(chunks.path(index));
+            long retained =
+                (long)
+                    LogMeta.LONG_HANDLE.getVolatile(
+                        meta.chunk(0), LogMetaDescriptor.FIRST_CHUNK_OFFSET);
+            long first = Math.max(retained, indices.length == 0 ? 0 : indices[0]) * chunkSize;
+            return new LogStats(
+                dir,
+                chunkSize,
+                header.parameter(LogMetaDescriptor.PARAM_LOG_ID),
+                first + LogChunkDescriptor.FIRST_RECORD_OFFSET,
+                tail,
+                indices.length,
+                disk);
+          });
     }
   }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * in a clear error, never the JDK's {@code InternalError} or an index out of bounds ({@link
  * ShrinkingFile}).
  */
-class StatsWhileShrinkingTest {
+class CacheStatsWhileShrinkingTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "shrunk to {0}, {1}")
@@ -19,6 +19,6 @@ class StatsWhileShrinkingTest {
   void aStatsReadThatAShrinkOvertakesSaysSo(long size, String jvmFlag) throws Exception {
     Path path = dir.resolve("cache");
     ShrinkingFile.raceOpens(
-        StatsWhileShrinkingMain.class, jvmFlag, dir, path.toString(), "" + size);
+        CacheStatsWhileShrinkingMain.class, jvmFlag, dir, path.toString(), "" + size);
   }
 }
