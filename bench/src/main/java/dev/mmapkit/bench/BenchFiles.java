@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Benchmark input files: created once under {@link #directory()}, filled with pseudo-random bytes,
@@ -30,6 +32,17 @@ public final class BenchFiles {
     return configured != null
         ? Path.of(configured)
         : Path.of(System.getProperty("java.io.tmpdir"), "mmapkit-bench");
+  }
+
+  /**
+   * Deletes {@code dir} and everything under it, if it is there: the scratch directories of the
+   * log, cache and ipc benchmarks. A file that is gone already (a server removing its own) is fine.
+   */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 
   /** The path of a benchmark file named after its size, e.g. {@code data-1073741824.bin}. */

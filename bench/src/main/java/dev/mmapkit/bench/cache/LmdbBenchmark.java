@@ -1,14 +1,13 @@
 package dev.mmapkit.bench.cache;
 
+import dev.mmapkit.bench.BenchFiles;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -85,9 +84,7 @@ public class LmdbBenchmark {
     read.close();
     env.close();
     arena.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
+    BenchFiles.deleteTree(dir);
   }
 
   @Benchmark

@@ -1,5 +1,6 @@
 package dev.mmapkit.bench.cache;
 
+import dev.mmapkit.bench.BenchFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,11 +8,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -151,9 +150,7 @@ final class RedisServer implements AutoCloseable {
       } catch (IllegalStateException e) {
         // already shutting down: the hook runs anyway and the process is gone
       }
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-      }
+      BenchFiles.deleteTree(dir);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.mmapkit.bench.ipc;
 
+import dev.mmapkit.bench.BenchFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The other process of a benchmark: {@link PeerMain} in a JVM on this JVM's class path. */
 final class Peer implements AutoCloseable {
@@ -70,14 +69,6 @@ final class Peer implements AutoCloseable {
   public void close() throws Exception {
     process.destroy();
     process.waitFor();
-    deleteDirectory(directory);
-  }
-
-  /** Deletes {@code directory} (one of {@link #newDirectory}) and what is in it, if it is there. */
-  static void deleteDirectory(Path directory) throws IOException {
-    if (!Files.exists(directory)) return;
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
+    BenchFiles.deleteTree(directory);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mmapkit.bench.ipc;
 
+import dev.mmapkit.bench.BenchFiles;
 import dev.mmapkit.bench.Comparison;
 import dev.mmapkit.ipc.RingBuffer;
 import dev.mmapkit.ipc.RingBuffers;
@@ -136,7 +137,7 @@ public final class WakeUpMeasurement {
     } finally {
       // A peer deletes its directory when it closes; these are left if one never started.
       for (Path directory : List.of(ringDirectory, socketDirectory, futexDirectory)) {
-        Peer.deleteDirectory(directory);
+        BenchFiles.deleteTree(directory);
       }
     }
     long[][] ringLatencies = latencies[0];

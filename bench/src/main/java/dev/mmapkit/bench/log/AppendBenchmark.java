@@ -11,10 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,7 +52,7 @@ public class AppendBenchmark {
   @Setup(Level.Iteration)
   public void setUp() throws IOException {
     dir = BenchFiles.directory().resolve("log-append");
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     log = AppendLog.open(dir.resolve("log"), LogConfig.defaults());
     channel =
@@ -69,7 +67,7 @@ public class AppendBenchmark {
   public void tearDown() throws IOException {
     log.close();
     channel.close();
-    deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   /** Ours: one append, payload copied into the pre-faulted mapped chunk. */
@@ -97,12 +95,5 @@ public class AppendBenchmark {
         .put(record);
     batch.position(start + frame);
     return start;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
   }
 }

@@ -33,7 +33,7 @@ public class AppendLatencyBenchmark {
   @Setup(Level.Iteration)
   public void setUp() throws IOException {
     dir = BenchFiles.directory().resolve("log-latency");
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     log = AppendLog.open(dir.resolve("log"), LogConfig.defaults());
   }
@@ -41,7 +41,7 @@ public class AppendLatencyBenchmark {
   @TearDown(Level.Iteration)
   public void tearDown() throws IOException {
     log.close();
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   /** One 64-byte append. */

@@ -43,7 +43,7 @@ public class ChronicleAppendBenchmark {
   @Setup(Level.Iteration)
   public void setUp() throws IOException {
     dir = BenchFiles.directory().resolve("log-chronicle");
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     queue = SingleChronicleQueueBuilder.single(dir.toString()).build();
     appender = queue.createAppender();
@@ -56,7 +56,7 @@ public class ChronicleAppendBenchmark {
   public void tearDown() throws IOException {
     appender.close();
     queue.close();
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   /** One excerpt of {@code recordBytes} raw bytes. */

@@ -32,7 +32,7 @@ public class ChronicleLatencyBenchmark {
   @Setup(Level.Iteration)
   public void setUp() throws IOException {
     dir = BenchFiles.directory().resolve("log-chronicle-latency");
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     Files.createDirectories(dir);
     queue = SingleChronicleQueueBuilder.single(dir.toString()).build();
     appender = queue.createAppender();
@@ -42,7 +42,7 @@ public class ChronicleLatencyBenchmark {
   public void tearDown() throws IOException {
     appender.close();
     queue.close();
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   /** One 64-byte excerpt. */

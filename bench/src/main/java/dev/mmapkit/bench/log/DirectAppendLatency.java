@@ -1,5 +1,6 @@
 package dev.mmapkit.bench.log;
 
+import dev.mmapkit.bench.BenchFiles;
 import dev.mmapkit.log.AppendLog;
 import dev.mmapkit.log.LogConfig;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class DirectAppendLatency {
       try (AppendLog log = AppendLog.open(warm, LogConfig.defaults())) {
         for (int i = 0; i < 3_000_000; i++) log.append(record);
       }
-      AppendBenchmark.deleteTree(warm);
+      BenchFiles.deleteTree(warm);
       long[] nanos = new long[count];
       try (AppendLog log = AppendLog.open(measured, LogConfig.defaults().withPrefault(prefault))) {
         for (int i = 0; i < count; i++) {
@@ -76,8 +77,8 @@ final class DirectAppendLatency {
           nanos[count - 1],
           histogram);
     } finally {
-      AppendBenchmark.deleteTree(warm);
-      AppendBenchmark.deleteTree(measured);
+      BenchFiles.deleteTree(warm);
+      BenchFiles.deleteTree(measured);
     }
   }
 

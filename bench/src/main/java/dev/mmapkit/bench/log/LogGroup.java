@@ -1,5 +1,6 @@
 package dev.mmapkit.bench.log;
 
+import dev.mmapkit.bench.BenchFiles;
 import dev.mmapkit.bench.BenchGroup;
 import dev.mmapkit.bench.BenchSettings;
 import dev.mmapkit.bench.ChronicleFlags;
@@ -269,7 +270,7 @@ public final class LogGroup implements BenchGroup {
   private static String[] tailerLatency(BenchSettings settings, int count, int warmup, boolean park)
       throws Exception {
     Path dir = settings.dir().resolve("log-tailer");
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     String jar =
         Path.of(LogGroup.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
@@ -308,7 +309,7 @@ public final class LogGroup implements BenchGroup {
       }
       return result.split(" ");
     } finally {
-      AppendBenchmark.deleteTree(dir);
+      BenchFiles.deleteTree(dir);
     }
   }
 

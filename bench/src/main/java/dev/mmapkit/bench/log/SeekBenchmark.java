@@ -36,7 +36,7 @@ public class SeekBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = BenchFiles.directory().resolve("log-seek");
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
     log = AppendLog.open(dir, new LogConfig(1 << 20, Durability.NONE));
     byte[] record = new byte[64];
     for (int i = 0; i < RECORDS; i++) log.append(record);
@@ -46,7 +46,7 @@ public class SeekBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     log.close();
-    AppendBenchmark.deleteTree(dir);
+    BenchFiles.deleteTree(dir);
   }
 
   /** One seek to a random record. */
