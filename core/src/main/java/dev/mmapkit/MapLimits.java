@@ -24,9 +24,9 @@ final class MapLimits {
 
   /**
    * {@code vm.max_map_count}, or -1 where it cannot be read. Read in one call with a buffer: a
-   * sysctl file reports size 0, {@code Files.readString} then reads a byte at a time, and the
-   * kernel ends a sysctl number at the first read that does not start at offset 0, so that read
-   * gave the first digit alone ("6" for 65530).
+   * sysctl file reports size 0, so {@code Files.readString} first reads a single byte, and the
+   * kernel ends a sysctl number at the first read that does not start at offset 0: it gave the
+   * first digit alone ("6" for 65530).
    */
   static long maxMapCount() {
     try (BufferedReader reader = Files.newBufferedReader(MAX_MAP_COUNT)) {

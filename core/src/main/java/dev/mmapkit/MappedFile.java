@@ -247,6 +247,19 @@ public final class MappedFile implements AutoCloseable {
     return size;
   }
 
+  /**
+   * The file's size now, as its open descriptor reports it: another process may have shrunk or
+   * grown it since it was mapped, while {@link #size} stays what is mapped. Follows the file, not
+   * its path, so a file renamed, deleted or replaced at the path still answers.
+   *
+   * @throws IOException if the size cannot be read
+   * @throws IllegalStateException if this file is closed
+   */
+  public long currentFileSize() throws IOException {
+    checkOpen();
+    return channel.size();
+  }
+
   /** The number of chunks mapped. */
   public int chunkCount() {
     return chunks.length;
@@ -746,11 +759,11 @@ public final class MappedFile implements AutoCloseable {
       boolean pastTheEnd =
           !options.writable() && String.valueOf(e.getMessage()).contains("cannot extend file");
       if (pastTheEnd || (now >= 0 && now < offset + length)) {
-        throw new MmapkitException(
+        throw new FileFormatException(
             path,
-            "the file shrank while being mapped (it is now "
-                + now
-                + " bytes; mapping "
+            "truncated: the file shrank while being mapped ("
+                + (now < 0 ? "it is gone now" : "it is now " + now + " bytes")
+                + "; mapping "
                 + Bytes.format(length)
                 + " at offset "
                 + offset

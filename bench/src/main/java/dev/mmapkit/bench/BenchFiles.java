@@ -36,7 +36,8 @@ public final class BenchFiles {
 
   /**
    * Deletes {@code dir} and everything under it, if it is there: the scratch directories of the
-   * log, cache and ipc benchmarks. A file that is gone already (a server removing its own) is fine.
+   * log, cache and ipc benchmarks. A file listed and then gone before its turn (a server removing
+   * its own) is fine; the listing itself fails if entries vanish while it runs.
    */
   public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) return;

@@ -3,7 +3,6 @@ package dev.mmapkit.internal;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -31,43 +30,60 @@ public final class MappedFaults {
 
   /**
    * Runs {@code step} on {@code file}, which an open or a stats read of a {@code what} ("ring",
-   * "cache file") has just mapped after checking its size, and closes the file if the step fails.
-   * Another process may shrink the file at any moment, so a fault in a mapped access here becomes a
-   * {@link FileFormatException} that says so, not the JDK's {@code InternalError}, and so does a
-   * file found shorter than its mapping once the step is done. A shrink after that is the caller's
-   * to live with, as its module documents.
+   * "cache file") has just mapped after checking its size. Another process may shrink the file at
+   * any moment, so a fault in a mapped access here becomes a {@link FileFormatException} that says
+   * so, not the JDK's {@code InternalError}, and so does a file found shorter than its mapping once
+   * the step is done. On any failure the file is closed, and so is what the step returned if it is
+   * {@link AutoCloseable} (a receiver or cache that joined the file leaves it again). A shrink
+   * after this returns is the caller's to live with, as its module documents.
    */
   public static <T> T whileOpening(Path path, String what, MappedFile file, OpeningStep<T> step)
       throws IOException {
+    T result = null;
     try {
-      T result = step.run();
-      // Also the native call on whose return C2 raises a fault it deferred ({@code FaultBarrier}).
-      long now = currentSize(path);
-      if (now >= 0 && now < file.size()) throw shrank(path, what, null);
+      result = step.run();
+      // Also the native call on whose return C2 raises a fault it deferred (FaultBarrier).
+      if (currentSize(file) < file.size()) throw shrank(path, what, file, null);
       return result;
     } catch (IOException | RuntimeException | Error e) {
-      file.close();
-      if (isMappedAccessFault(e)) throw shrank(path, what, e);
-      throw e;
+      Throwable thrown = isMappedAccessFault(e) ? shrank(path, what, file, e) : e;
+      closeQuietly(result, thrown);
+      closeQuietly(file, thrown);
+      if (thrown instanceof IOException io) throw io;
+      if (thrown instanceof RuntimeException r) throw r;
+      throw (Error) thrown;
     }
   }
 
-  /** The file's size now, or -1 if it is gone or cannot be read (its mapping is still good). */
-  private static long currentSize(Path path) {
+  private static void closeQuietly(Object resource, Throwable primary) {
+    if (!(resource instanceof AutoCloseable closeable)) return;
     try {
-      return Files.size(path);
-    } catch (IOException e) {
-      return -1;
+      closeable.close();
+    } catch (Exception | Error e) { // also a fault in leaving a shrunk file: the error is primary
+      primary.addSuppressed(e);
     }
   }
 
-  private static FileFormatException shrank(Path path, String what, Throwable fault) {
-    long now = currentSize(path);
+  /**
+   * The file's size now, through its open descriptor (a file renamed or deleted meanwhile still
+   * answers), or {@link Long#MAX_VALUE} if it cannot be read: then nothing says it shrank.
+   */
+  private static long currentSize(MappedFile file) {
+    try {
+      return file.currentFileSize();
+    } catch (IOException | RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static FileFormatException shrank(
+      Path path, String what, MappedFile file, Throwable fault) {
+    long now = currentSize(file);
     return new FileFormatException(
         path,
         "truncated while being opened: another process shrank the "
             + what
-            + (now < 0 ? "" : " to " + now + " bytes"),
+            + (now == Long.MAX_VALUE ? "" : " to " + now + " bytes"),
         fault);
   }
 }

@@ -174,7 +174,7 @@ final class SharedMemoryFile {
                     + size
                     + " to "
                     + file.size()
-                    + " bytes: another process truncated or replaced it");
+                    + " bytes: another process changed it");
           }
           FileHeader header = FileHeader.readFrom(file.chunk(0), path, kind, version);
           if (header.parameters().length < 2) {
