@@ -92,15 +92,7 @@ public final class ShrinkingFile {
       Class<?> main, String jvmFlag, Path crashReports, String... args)
       throws IOException, InterruptedException {
     ChildJvm.Result result =
-        ChildJvm.run(
-            main,
-            List.of(
-                jvmFlag,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx128m",
-                "-XX:ErrorFile=" + crashReports.resolve("hs_err_%p.log")),
-            120,
-            args);
+        ChildJvm.run(main, ShrunkFile.childOptions(jvmFlag, crashReports), 120, args);
     List<String> lines = result.stdout().lines().toList();
     if (result.exitCode() != 0 || lines.isEmpty() || !lines.getLast().equals("DONE")) {
       throw new AssertionError("the child did not finish its opens:\n" + result);

@@ -61,6 +61,18 @@ public final class ShrunkFile {
   }
 
   /**
+   * The options of a child JVM that a file shrinks under; a crash report goes to {@code
+   * crashReports}.
+   */
+  static List<String> childOptions(String jvmFlag, Path crashReports) {
+    return List.of(
+        jvmFlag,
+        "--enable-native-access=ALL-UNNAMED",
+        "-Xmx128m",
+        "-XX:ErrorFile=" + crashReports.resolve("hs_err_%p.log"));
+  }
+
+  /**
    * The test's side: starts {@code main} (which calls {@link #useWhileShrunk}) with {@code jvmFlag}
    * and {@code args}, shrinks {@code file} to {@code size} once the child is ready, and returns the
    * child's {@code NAME -> OUTCOME} lines.
@@ -74,15 +86,7 @@ public final class ShrunkFile {
   public static List<String> shrinkUnder(
       Class<?> main, String jvmFlag, Path file, long size, Path crashReports, String... args)
       throws IOException, InterruptedException {
-    Process child =
-        ChildJvm.start(
-            main,
-            List.of(
-                jvmFlag,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx128m",
-                "-XX:ErrorFile=" + crashReports.resolve("hs_err_%p.log")),
-            args);
+    Process child = ChildJvm.start(main, childOptions(jvmFlag, crashReports), args);
     var stdout =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String ready = stdout.readLine();
