@@ -74,6 +74,7 @@ final class IpcStatCommand implements Callable<Integer> {
     report.put("producers", stats.producers());
     report.put("consumerPid", stats.consumerPid());
     report.put("heartbeatAgeMillis", heartbeatAge);
+    report.put("pidNamespaces", stats.pidNamespaces());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(report, JSON_DECIMALS));
@@ -95,8 +96,14 @@ final class IpcStatCommand implements Callable<Integer> {
     table.row("producer processes", Integer.toString(stats.producers()));
     table.row("consumer pid", stats.consumerPid() == 0 ? "-" : Long.toString(stats.consumerPid()));
     table.row("heartbeat age", heartbeatAge == null ? "never read" : heartbeatAge + " ms");
+    table.row("pid namespaces", pidNamespaces(stats.pidNamespaces()));
     table.print(out);
     return 0;
+  }
+
+  /** The PID namespaces row: above one, nobody's liveness is judged (docs/ipc.md). */
+  private static String pidNamespaces(int count) {
+    return count > 1 ? count + " (containers: dead processes are not recovered)" : "" + count;
   }
 
   /** Whether the header names a broadcast file; anything else is left to the ring's checks. */
@@ -137,6 +144,7 @@ final class IpcStatCommand implements Callable<Integer> {
       receivers.add(receiver);
     }
     report.put("receivers", receivers);
+    report.put("pidNamespaces", stats.pidNamespaces());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(report, JSON_DECIMALS));
@@ -155,6 +163,7 @@ final class IpcStatCommand implements Callable<Integer> {
     table.row(
         "transmitter pid",
         stats.transmitterPid() + (stats.transmitterAlive() ? "" : " (not running)"));
+    table.row("pid namespaces", pidNamespaces(stats.pidNamespaces()));
     table.row("receivers", Integer.toString(stats.receivers().size()));
     table.print(out);
     if (!stats.receivers().isEmpty()) {

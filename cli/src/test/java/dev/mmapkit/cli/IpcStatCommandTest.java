@@ -46,6 +46,7 @@ class IpcStatCommandTest {
       assertEquals(1.0, json.get("producers"));
       assertEquals((double) ProcessHandle.current().pid(), json.get("consumerPid"));
       assertTrue((Double) json.get("heartbeatAgeMillis") < 60_000);
+      assertEquals(1.0, json.get("pidNamespaces"), "one process, one PID namespace");
 
       CliRun table = CliRun.of("ipc", "stat", path.toString());
       assertEquals(0, table.exitCode(), table.err());
@@ -69,6 +70,7 @@ class IpcStatCommandTest {
       assertEquals(5.0, json.get("recordsWritten"));
       assertEquals((double) ProcessHandle.current().pid(), json.get("transmitterPid"));
       assertEquals(true, json.get("transmitterAlive"));
+      assertEquals(1.0, json.get("pidNamespaces"));
       List<Map<String, Object>> receivers = (List<Map<String, Object>>) json.get("receivers");
       assertEquals(1, receivers.size());
       assertEquals(32.0, receivers.get(0).get("position"));

@@ -81,7 +81,10 @@ public final class Broadcast {
     checkCapacity(capacity);
     MappedFile file =
         SharedMemoryFile.create(
-            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity, mode));
+            path,
+            fileSize(capacity),
+            FileHeader.createdNow(KIND, VERSION, capacity, mode),
+            PID_NAMESPACES_OFFSET);
     MemorySegment meta = file.chunk(0);
     LONG.setVolatile(meta, TRANSMITTER_START_TIME_OFFSET, Processes.currentStartTime());
     LONG.setVolatile(meta, TRANSMITTER_PID_OFFSET, Processes.currentPid());
@@ -125,7 +128,11 @@ public final class Broadcast {
         path,
         WHAT,
         opened.file,
-        () -> new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable));
+        () -> {
+          // Before this process's identity is anywhere in the file (see PidNamespaces).
+          if (writable) PidNamespaces.register(path, opened.file.chunk(0), PID_NAMESPACES_OFFSET);
+          return new BroadcastReceiver(opened.file, opened.capacity, opened.reliable, writable);
+        });
   }
 
   /**
@@ -175,9 +182,13 @@ public final class Broadcast {
         Long.bitCount(table.sleepers()),
         (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
         transmitterPid,
-        Processes.isAlive(
-            transmitterPid, (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
-        List.copyOf(receivers));
+        PidNamespaces.mayBeAlive(
+            meta,
+            PID_NAMESPACES_OFFSET,
+            transmitterPid,
+            (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
+        List.copyOf(receivers),
+        PidNamespaces.count(meta, PID_NAMESPACES_OFFSET));
   }
 
   /** What this class calls the files it opens, in its errors. */

@@ -37,6 +37,8 @@ import dev.mmapkit.internal.FileHeader;
  *       issued</td></tr>
  *   <tr><td>{@value #DROPPED_RECEIVERS_OFFSET}</td><td>8</td><td>receivers dropped because their
  *       process was gone</td></tr>
+ *   <tr><td>{@value #PID_NAMESPACES_OFFSET}</td><td>8 × 8</td><td>the PID namespaces of the
+ *       processes that wrote the file, as in a ring ({@link PidNamespaces})</td></tr>
  *   <tr><td>{@value #RECEIVERS_OFFSET}</td><td>{@value #RECEIVER_SLOT_SIZE} × {@value
  *       #RECEIVER_SLOTS}</td><td>receiver table, one 128-byte line per slot: owner (8, at {@value
  *       #RECEIVER_OWNER}; 0 = free, the owner process's identity (pid × 2^41 + start time) once
@@ -59,7 +61,7 @@ public final class BroadcastDescriptor {
   public static final String KIND = "BCST";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Header parameter index of the capacity. */
   public static final int CAPACITY_PARAMETER = 0;
@@ -93,6 +95,7 @@ public final class BroadcastDescriptor {
       BACK_PRESSURE_COUNT_OFFSET = TRANSMITTER_START_TIME_OFFSET + 8,
       WAKE_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       DROPPED_RECEIVERS_OFFSET = WAKE_COUNT_OFFSET + 8,
+      PID_NAMESPACES_OFFSET = TRANSMITTER_PID_OFFSET + LINE,
       RECEIVERS_OFFSET = 2 * FileHeader.SIZE,
       DATA_OFFSET = 4 * FileHeader.SIZE;
 

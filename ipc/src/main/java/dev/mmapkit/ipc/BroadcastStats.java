@@ -15,8 +15,11 @@ import java.util.List;
  * @param waiters receivers asleep now
  * @param droppedReceivers receivers dropped from the table because their process was gone
  * @param transmitterPid the process that created the file
- * @param transmitterAlive whether that process is still running
+ * @param transmitterAlive whether that process may still be running (false only if shown gone)
  * @param receivers the receivers in the table
+ * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1, no
+ *     process's liveness is judged and every process counts as alive (docs/ipc.md, "Processes in
+ *     different containers")
  */
 public record BroadcastStats(
     long capacity,
@@ -29,7 +32,8 @@ public record BroadcastStats(
     long droppedReceivers,
     long transmitterPid,
     boolean transmitterAlive,
-    List<Receiver> receivers) {
+    List<Receiver> receivers,
+    int pidNamespaces) {
 
   /**
    * One receiver in the table.

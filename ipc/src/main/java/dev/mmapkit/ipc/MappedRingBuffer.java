@@ -352,7 +352,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    */
   void clearWaitersOfDeadConsumer() {
     long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
-    if (sleeper != 0 && !ProcessIdentity.alive(sleeper)) {
+    if (sleeper != 0 && !PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, sleeper)) {
       MappedAtomics.compareAndSetLong(meta, WAITERS_OFFSET, sleeper, 0L);
     }
   }
@@ -892,7 +892,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
         (long) LONG.getVolatile(meta, WAITERS_OFFSET) != 0 ? 1 : 0,
         (long) LONG.getVolatile(meta, CONSUMER_HEARTBEAT_OFFSET),
         (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET),
-        producers.size());
+        producers.size(),
+        PidNamespaces.count(meta, PID_NAMESPACES_OFFSET));
   }
 
   /** The file this ring lives in. */

@@ -46,9 +46,4 @@ final class ProcessIdentity {
   static long startTime(long identity) {
     return identity & START_TIME_MASK;
   }
-
-  /** Whether the process {@code identity} names is still running (0 names nobody: false). */
-  static boolean alive(long identity) {
-    return identity > 0 && Processes.isAlive(pid(identity), startTime(identity));
-  }
 }

@@ -194,12 +194,12 @@ final class ProducerSlots {
    */
   static boolean ownerAlive(MemorySegment meta, long offset) {
     long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
-    if (pid < 0) return ProcessIdentity.alive(-pid);
+    if (pid < 0) return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, -pid);
     if (pid == 0) return false;
     long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
     // Changing hands between the two loads: not known dead.
     if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
-    return Processes.isAlive(pid, start);
+    return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, pid, start);
   }
 
   private static void takeSlot(MemorySegment meta, long offset, long thread) {

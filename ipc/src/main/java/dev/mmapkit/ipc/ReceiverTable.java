@@ -62,7 +62,7 @@ final class ReceiverTable {
   /** Whether the process that holds {@code slot} (owning it or changing it) may be alive. */
   boolean alive(int slot) {
     long owner = owner(slot);
-    return owner != 0 && ProcessIdentity.alive(Math.abs(owner));
+    return owner != 0 && PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner));
   }
 
   /** Marks the receiver in {@code slot} asleep: one atomic or. */
@@ -136,7 +136,9 @@ final class ReceiverTable {
     for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
       long offset = receiverOffset(slot);
       long owner = owner(slot);
-      if (owner == 0 || ProcessIdentity.alive(Math.abs(owner))) continue;
+      if (owner == 0 || PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner))) {
+        continue;
+      }
       if (MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me)) {
         free(slot, offset);
         MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);

@@ -59,6 +59,10 @@ import dev.mmapkit.internal.FileHeader;
  *       again once a thread whose attempt lost is refused for a full ring. Slot 0 has no process: it means
  *       "unregistered", and its claims word counts the claims in flight of producers without a
  *       slot</td></tr>
+ *   <tr><td>{@value #PID_NAMESPACES_OFFSET}</td><td>8 × 8</td><td>the PID namespaces (inode of
+ *       {@code /proc/self/ns/pid}, -1 if unknown) of the processes that wrote the file, 0 for a
+ *       free entry: liveness is judged only while one namespace uses it ({@link
+ *       PidNamespaces})</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -105,7 +109,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -137,6 +141,7 @@ public final class RingBufferDescriptor {
       UNBLOCK_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       WAKE_COUNT_OFFSET = UNBLOCK_COUNT_OFFSET + 8,
       PRODUCERS_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 2 * LINE,
+      PID_NAMESPACES_OFFSET = PRODUCERS_OFFSET + 128 * 64,
       DATA_OFFSET = 4 * FileHeader.SIZE;
 
   /** Producer table size; slot 0 means "not registered", so 127 processes can be told apart. */
@@ -210,8 +215,9 @@ public final class RingBufferDescriptor {
   public static final int MAX_RECORD_LENGTH = 1 << 30;
 
   static {
-    if (PRODUCERS_OFFSET + (long) PRODUCER_SLOTS * PRODUCER_SLOT_SIZE > DATA_OFFSET) {
-      throw new AssertionError("producer table overlaps the data");
+    if (PRODUCERS_OFFSET + (long) PRODUCER_SLOTS * PRODUCER_SLOT_SIZE != PID_NAMESPACES_OFFSET
+        || PID_NAMESPACES_OFFSET + 8L * PidNamespaces.ENTRIES > DATA_OFFSET) {
+      throw new AssertionError("producer table, namespace table and data overlap");
     }
   }
 

@@ -19,6 +19,9 @@ package dev.mmapkit.ipc;
  * @param heartbeatMillis epoch milliseconds of the consumer's last read; 0 if it never read
  * @param consumerPid the last consumer's process id; 0 if none
  * @param producers registered producer processes
+ * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1, no
+ *     process's liveness is judged and every process counts as alive (docs/ipc.md, "Processes in
+ *     different containers")
  */
 public record RingBufferStats(
     long capacity,
@@ -33,7 +36,8 @@ public record RingBufferStats(
     int waiters,
     long heartbeatMillis,
     long consumerPid,
-    int producers) {
+    int producers,
+    int pidNamespaces) {
 
   /** Messages written (or being written) and not read yet. */
   public long recordBacklog() {

@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * then linked into place, so another process never opens a half-written one.
  *
  * <p>A process killed while creating a ring leaves no file at the ring's name, but a hidden
- * temporary one ({@code .NAME.PID-START-N.new}) holding the ring's reserved memory; the next create
- * of the same name in that directory deletes it, once that process is gone.
+ * temporary one ({@code .NAME.PID-START-NAMESPACE-N.new}) holding the ring's reserved memory; the
+ * next create of the same name in that directory deletes it, once that process is gone.
  *
  * <p><b>NOTE</b>: a ring file is shared memory, and no process may shrink it while it is mapped
  * (mmapkit never does). If one does, the ring's operations in every process that maps it throw the
@@ -116,7 +116,10 @@ public final class RingBuffers {
     checkCapacity(capacity);
     MappedFile file =
         SharedMemoryFile.create(
-            path, fileSize(capacity), FileHeader.createdNow(KIND, VERSION, capacity, type));
+            path,
+            fileSize(capacity),
+            FileHeader.createdNow(KIND, VERSION, capacity, type),
+            PID_NAMESPACES_OFFSET);
     return ring(file, path, capacity, type);
   }
 
@@ -147,6 +150,8 @@ public final class RingBuffers {
                 path,
                 "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
           }
+          // Before this process's identity is anywhere in the file (see PidNamespaces).
+          if (writable) PidNamespaces.register(path, file.chunk(0), PID_NAMESPACES_OFFSET);
           MappedRingBuffer ring = ring(file, path, capacity, (int) type);
           long head = ring.consumerPosition();
           long tail = ring.producerPosition();

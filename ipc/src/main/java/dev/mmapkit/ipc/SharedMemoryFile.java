@@ -37,14 +37,17 @@ final class SharedMemoryFile {
   private static final AtomicLong CREATES = new AtomicLong();
 
   /**
-   * What follows {@code .NAME.} in a temporary file's name: the creator's pid, its start time and a
-   * count ({@code PID-START-N.new}), or the pid alone, as earlier builds named it.
+   * What follows {@code .NAME.} in a temporary file's name: the creator's pid, its start time, its
+   * PID namespace (0 if unknown) and a count ({@code PID-START-NAMESPACE-N.new}); or, as earlier
+   * builds named it, {@code PID-START-N.new} or the pid alone.
    */
   private static final Pattern CREATOR =
-      Pattern.compile("(\\d{1,18})(?:-(\\d{1,18})-\\d{1,18})?\\.new");
+      Pattern.compile("(\\d{1,18})(?:-(\\d{1,18})(?:-(\\d{1,20}))?-\\d{1,18})?\\.new");
 
   /**
-   * Creates {@code path} of {@code size} bytes starting with {@code header}, mapped as one chunk.
+   * Creates {@code path} of {@code size} bytes starting with {@code header}, with this process's
+   * PID namespace in the table at {@code namespacesOffset} ({@link PidNamespaces}), mapped as one
+   * chunk.
    *
    * @throws FileAlreadyExistsException if the file (or a directory) exists, or another process
    *     created it first
@@ -52,7 +55,8 @@ final class SharedMemoryFile {
    * @throws AccessDeniedException if this process may not create files in that directory
    * @throws DiskFullException if the file system has less usable space than {@code size}
    */
-  static MappedFile create(Path path, long size, FileHeader header) throws IOException {
+  static MappedFile create(Path path, long size, FileHeader header, long namespacesOffset)
+      throws IOException {
     Path absolute = path.toAbsolutePath();
     if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
       String what = Files.isDirectory(absolute) ? "a directory" : "a file";
@@ -78,6 +82,8 @@ final class SharedMemoryFile {
                 + "-"
                 + Processes.currentStartTime()
                 + "-"
+                + Processes.currentPidNamespace()
+                + "-"
                 + CREATES.incrementAndGet()
                 + ".new");
     MappedFile file;
@@ -89,6 +95,7 @@ final class SharedMemoryFile {
     }
     try {
       header.writeTo(file.chunk(0));
+      PidNamespaces.recordCreator(file.chunk(0), namespacesOffset);
       try {
         Files.createLink(absolute, temporary);
       } catch (FileAlreadyExistsException e) {
@@ -105,10 +112,10 @@ final class SharedMemoryFile {
   }
 
   /**
-   * Deletes the temporary files ({@code PREFIX PID-START-N.new}) that processes no longer running
-   * left in {@code directory} when they were killed while creating the same name. Only names of
-   * exactly that form: a ring named {@code NAME.2024-01} has temporary files that start with the
-   * same prefix.
+   * Deletes the temporary files ({@code PREFIX PID-START-NAMESPACE-N.new}) that processes no longer
+   * running left in {@code directory} when they were killed while creating the same name. Only
+   * names of exactly that form: a ring named {@code NAME.2024-01} has temporary files that start
+   * with the same prefix.
    */
   private static void removeTemporariesOfDeadProcesses(Path directory, String prefix)
       throws IOException {
@@ -120,7 +127,13 @@ final class SharedMemoryFile {
         if (!creator.matches()) continue;
         long pid = Long.parseLong(creator.group(1));
         long startTime = creator.group(2) == null ? 0 : Long.parseLong(creator.group(2));
-        if (!Processes.isAlive(pid, startTime)) Files.deleteIfExists(entry);
+        // A creator in another PID namespace (container) cannot be judged from here: kept.
+        boolean dead =
+            creator.group(3) == null
+                ? !Processes.isAlive(pid, startTime)
+                : Processes.liveness(pid, startTime, Long.parseLong(creator.group(3)))
+                    == Processes.Liveness.DEAD;
+        if (dead) Files.deleteIfExists(entry);
       }
     } catch (AccessDeniedException e) {
       // Not listable: nothing of ours to clean, and creating will report what is wrong.

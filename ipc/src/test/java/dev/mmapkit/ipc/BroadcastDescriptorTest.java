@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class BroadcastDescriptorTest {
 
   @Test
-  void offsetsAreThoseOfVersion3() {
-    assertEquals(3, VERSION);
+  void offsetsAreThoseOfVersion4() {
+    assertEquals(4, VERSION);
     assertEquals("BCST", KIND);
     assertEquals(4096, TAIL_INTENT_OFFSET);
     assertEquals(4104, TAIL_OFFSET);
@@ -24,6 +24,7 @@ class BroadcastDescriptorTest {
     assertEquals(4368, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4376, WAKE_COUNT_OFFSET);
     assertEquals(4384, DROPPED_RECEIVERS_OFFSET);
+    assertEquals(4480, PID_NAMESPACES_OFFSET);
     assertEquals(8192, RECEIVERS_OFFSET);
     assertEquals(64, RECEIVER_SLOTS);
     assertEquals(128, RECEIVER_SLOT_SIZE);

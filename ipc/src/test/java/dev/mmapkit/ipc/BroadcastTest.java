@@ -319,7 +319,7 @@ class BroadcastTest {
     Broadcast.createTransmitter(path, 4096).close();
     edit(s -> FileHeader.createdNow("BCST", 2, 4096, BroadcastDescriptor.LOSSY).writeTo(s));
     String message = openFails();
-    assertTrue(message.contains("format version 2; this mmapkit reads version 3"), message);
+    assertTrue(message.contains("format version 2; this mmapkit reads version 4"), message);
   }
 
   @Test

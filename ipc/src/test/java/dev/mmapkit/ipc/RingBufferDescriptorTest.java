@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(6, VERSION);
+    assertEquals(7, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -36,6 +36,7 @@ class RingBufferDescriptorTest {
     assertEquals(48, PRODUCER_REFUSALS);
     assertEquals(-1, NO_CLAIM);
     assertEquals(0, PROCESS_SLOT);
+    assertEquals(13184, PID_NAMESPACES_OFFSET);
     assertEquals(16384, DATA_OFFSET);
     assertEquals(8, HEADER_LENGTH);
     assertEquals(-1, PADDING_TYPE);

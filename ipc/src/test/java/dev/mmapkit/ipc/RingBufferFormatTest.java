@@ -1,5 +1,6 @@
 package dev.mmapkit.ipc;
 
+import static dev.mmapkit.ipc.RingBufferDescriptor.PID_NAMESPACES_OFFSET;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.mmapkit.DiskFullException;
@@ -63,10 +64,17 @@ class RingBufferFormatTest {
   }
 
   @Test
+  void aRingWithoutItsCreatorsPidNamespaceIsRefused() throws Exception {
+    createRing();
+    edit(s -> s.set(java.lang.foreign.ValueLayout.JAVA_LONG, PID_NAMESPACES_OFFSET, 0L));
+    assertTrue(openFails().contains("no PID namespace recorded for its creator"));
+  }
+
+  @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     createRing();
-    edit(s -> FileHeader.createdNow("RING", 7, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
-    assertTrue(openFails().contains("format version 7; this mmapkit reads version 6"));
+    edit(s -> FileHeader.createdNow("RING", 8, 4096, RingBufferDescriptor.MANY_TO_ONE).writeTo(s));
+    assertTrue(openFails().contains("format version 8; this mmapkit reads version 7"));
   }
 
   /**
@@ -77,10 +85,11 @@ class RingBufferFormatTest {
    * take a version 4 process's mark (minus its identity) for a dead owner's pid. Version 4
    * consumers would pad a version 5 thread's claim whose payload comes before its header, and
    * version 4 producers record no claim where a version 5 consumer looks. Version 5 processes
-   * neither count refusals in the slots nor add them up.
+   * neither count refusals in the slots nor add them up. Version 6 processes record no PID
+   * namespace and would drop or unblock a live process of another container.
    */
   @ParameterizedTest(name = "version {0}")
-  @ValueSource(ints = {1, 2, 3, 4, 5})
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6})
   void anOlderRingIsRefused(int version) throws Exception {
     createRing();
     edit(
@@ -89,7 +98,7 @@ class RingBufferFormatTest {
                 .writeTo(s));
     String message = openFails();
     assertTrue(
-        message.contains("format version " + version + "; this mmapkit reads version 6"), message);
+        message.contains("format version " + version + "; this mmapkit reads version 7"), message);
   }
 
   @Test

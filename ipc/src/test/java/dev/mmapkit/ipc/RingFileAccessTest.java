@@ -75,8 +75,16 @@ class RingFileAccessTest {
     Path liveCreator = files.path(".ring." + me + "-" + myStart + "-999999.new");
     Path ringWithALongerName = files.path(".ring.2024-01." + gone.pid() + "-1-1.new");
     Path otherName = files.path(".other." + gone.pid() + "-1-1.new");
+    long ns = Processes.currentPidNamespace();
+    Path deadCreatorHere = files.path(".ring." + gone.pid() + "-" + myStart + "-" + ns + "-2.new");
+    Path creatorElsewhere =
+        files.path(".ring." + gone.pid() + "-" + myStart + "-" + (ns + 1) + "-3.new");
+    Path liveCreatorHere = files.path(".ring." + me + "-" + myStart + "-" + ns + "-999999.new");
     List<Path> left =
         List.of(
+            deadCreatorHere,
+            creatorElsewhere,
+            liveCreatorHere,
             deadCreators,
             earlierHolderOfMyPid,
             earlierBuild,
@@ -91,8 +99,15 @@ class RingFileAccessTest {
     assertTrue(Files.exists(liveCreator), "a live creator's is left alone");
     assertTrue(Files.exists(ringWithALongerName), "the ring ring.2024-01's is left alone");
     assertTrue(Files.exists(otherName), "another name's is left alone");
+    assertEquals(
+        ns != 0 && Processes.canProveDeath(ns),
+        !Files.exists(deadCreatorHere),
+        "a dead creator of this PID namespace's is removed where /proc can prove it");
+    assertTrue(Files.exists(creatorElsewhere), "a creator's in another PID namespace is kept");
+    assertTrue(Files.exists(liveCreatorHere), "a live creator's is left alone");
     try (var listing = Files.list(files.directory)) {
-      assertEquals(4, listing.count(), "the ring, and the three left alone");
+      assertEquals(
+          Files.exists(deadCreatorHere) ? 7 : 6, listing.count(), "the ring, and those left alone");
     }
   }
 

@@ -1,0 +1,130 @@
+package dev.mmapkit.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mmapkit.internal.Processes;
+import dev.mmapkit.testkit.ChildJvm;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Processes of different PID namespaces (containers sharing {@code /dev/shm}) never take each other
+ * for dead ({@link PidNamespaces}): the children run as pid 1 of a new PID namespace with its own
+ * {@code /proc} ({@code unshare}, root only), where this process's pid means nothing, and this
+ * process's {@code /proc} does not show them.
+ */
+class PidNamespacesTest {
+  private TestRings rings;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rings = new TestRings();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rings.close();
+  }
+
+  private static Process inNewPidNamespace(Class<?> main, String... args) throws Exception {
+    assumeTrue(
+        ChildJvm.isRoot() && Files.isExecutable(Path.of("/usr/bin/unshare")),
+        "unshare --pid needs root");
+    List<String> command = new ArrayList<>(List.of("unshare", "-m", "-p", "-f", "--mount-proc"));
+    command.addAll(ChildJvm.command(main, ChildJvm.DEFAULT_OPTIONS, args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static String firstLine(Process child) throws Exception {
+    return new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+        .readLine();
+  }
+
+  @Test
+  void aReceiverJoiningFromAnotherNamespaceDropsNoReceiverOfThisOne() throws Exception {
+    Path path = rings.path("bcast");
+    try (BroadcastTransmitter transmitter = Broadcast.createReliableTransmitter(path, 4096);
+        BroadcastReceiver mine = Broadcast.openReceiver(path)) {
+      Process child = inNewPidNamespace(JoinAndWaitMain.class, path.toString());
+      try {
+        String joined = firstLine(child);
+        assertTrue(joined != null && joined.startsWith("joined "), "child: " + joined);
+        assertTrue(
+            Integer.parseInt(joined.substring("joined ".length())) != mine.slot(),
+            "the child took this receiver's slot");
+        BroadcastStats stats = Broadcast.readStats(path);
+        assertEquals(0, stats.droppedReceivers(), stats.toString());
+        assertEquals(2, stats.receivers().size(), stats.toString());
+        // Judging from here does not drop the child either: its pid is not in this /proc.
+        try (BroadcastReceiver another = Broadcast.openReceiver(path)) {
+          assertEquals(0, Broadcast.readStats(path).droppedReceivers());
+        }
+        assertTrue(transmitter.transmit(1, MemorySegment.ofArray(new byte[8])));
+      } finally {
+        child.getOutputStream().close();
+        child.waitFor();
+      }
+    }
+  }
+
+  @Test
+  void aLiveProducerOfAnotherNamespaceKeepsItsClaimAndADeadOneIsNotJudged() throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("m2o"), 4096)) {
+      ring.claimTimeout(java.time.Duration.ofMillis(200));
+      Process child = inNewPidNamespace(ClaimAndHangMain.class, rings.path("m2o").toString());
+      try {
+        assertEquals("claimed", firstLine(child));
+        assertTrue(ring.write(9, new byte[] {9}));
+        List<Integer> types = new ArrayList<>();
+        MessageHandler handler = (t, b, o, l) -> types.add(t);
+        long until = System.nanoTime() + 600_000_000L;
+        while (System.nanoTime() < until) {
+          ring.read(handler, 10);
+          Thread.sleep(5);
+        }
+        assertEquals(List.of(1), types, "a live producer's claim is never taken away");
+        assertEquals(0, ring.stats().unblocks());
+      } finally {
+        child.destroyForcibly().waitFor();
+      }
+      // Dead now, but this process cannot prove it: two namespaces wrote the file.
+      List<Integer> types = new ArrayList<>();
+      long until = System.nanoTime() + 600_000_000L;
+      while (System.nanoTime() < until) {
+        ring.read((t, b, o, l) -> types.add(t), 10);
+        Thread.sleep(5);
+      }
+      assertEquals(List.of(), types, "two namespaces: the dead claim stays, by design");
+      assertEquals(0, ring.stats().unblocks());
+    }
+  }
+
+  @Test
+  void aFileThatOneNamespaceWritesRegistersItOnce() throws Exception {
+    long namespace = Processes.currentPidNamespace();
+    assumeTrue(namespace != 0, "no /proc/self/ns/pid");
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("one"), 4096);
+        RingBuffer again = RingBuffers.open(rings.path("one"))) {
+      MemorySegment meta = ((MappedRingBuffer) ring).meta;
+      long offset = RingBufferDescriptor.PID_NAMESPACES_OFFSET;
+      assertEquals(namespace, meta.get(ValueLayout.JAVA_LONG, offset));
+      assertEquals(1, PidNamespaces.count(meta, offset));
+      assertEquals(Processes.canProveDeath(namespace), PidNamespaces.canJudge(meta, offset));
+      meta.set(ValueLayout.JAVA_LONG, offset + 8, namespace + 1); // another container writes it
+      assertEquals(false, PidNamespaces.canJudge(meta, offset));
+      assertTrue(PidNamespaces.mayBeAlive(meta, offset, Integer.MAX_VALUE, 1), "not judged");
+    }
+  }
+}
