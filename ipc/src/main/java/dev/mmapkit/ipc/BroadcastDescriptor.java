@@ -127,9 +127,10 @@ public final class BroadcastDescriptor {
   public static final int MAX_RECORD_LENGTH = 1 << 30;
 
   static {
-    if (DROPPED_RECEIVERS_OFFSET + 8 > RECEIVERS_OFFSET
+    if (DROPPED_RECEIVERS_OFFSET + 8 > PID_NAMESPACES_OFFSET
+        || PID_NAMESPACES_OFFSET + 8L * PidNamespaces.ENTRIES > RECEIVERS_OFFSET
         || RECEIVERS_OFFSET + (long) RECEIVER_SLOTS * RECEIVER_SLOT_SIZE > DATA_OFFSET) {
-      throw new AssertionError("counters or receiver table overlap");
+      throw new AssertionError("counters, namespace table or receiver table overlap");
     }
   }
 

@@ -91,7 +91,12 @@ final class ReceiverTable {
       for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
         long offset = receiverOffset(slot);
         long owner = owner(slot);
-        boolean take = pass == 0 ? owner == 0 : owner != 0 && !alive(slot);
+        // Judge the owner read here, which the compare-and-set expects, not a newer one.
+        boolean take =
+            pass == 0
+                ? owner == 0
+                : owner != 0
+                    && !PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner));
         if (!take || !MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me))
           continue;
         if (owner != 0) MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);

@@ -150,8 +150,6 @@ public final class RingBuffers {
                 path,
                 "is a " + typeName(type) + " ring, not a " + typeName(expectedType) + " ring");
           }
-          // Before this process's identity is anywhere in the file (see PidNamespaces).
-          if (writable) PidNamespaces.register(path, file.chunk(0), PID_NAMESPACES_OFFSET);
           MappedRingBuffer ring = ring(file, path, capacity, (int) type);
           long head = ring.consumerPosition();
           long tail = ring.producerPosition();
@@ -159,6 +157,8 @@ public final class RingBuffers {
             throw new FileFormatException(
                 path, "corrupted positions: consumer at " + head + ", producer at " + tail);
           }
+          // Once the file is found good, and before this process's identity is anywhere in it.
+          if (writable) PidNamespaces.register(path, file.chunk(0), PID_NAMESPACES_OFFSET);
           return ring;
         });
   }

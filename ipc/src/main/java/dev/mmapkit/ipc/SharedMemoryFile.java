@@ -42,7 +42,7 @@ final class SharedMemoryFile {
    * builds named it, {@code PID-START-N.new} or the pid alone.
    */
   private static final Pattern CREATOR =
-      Pattern.compile("(\\d{1,18})(?:-(\\d{1,18})(?:-(\\d{1,20}))?-\\d{1,18})?\\.new");
+      Pattern.compile("(\\d{1,18})(?:-(\\d{1,18})(?:-(\\d{1,18}))?-\\d{1,18})?\\.new");
 
   /**
    * Creates {@code path} of {@code size} bytes starting with {@code header}, with this process's

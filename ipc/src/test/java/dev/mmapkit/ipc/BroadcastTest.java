@@ -317,9 +317,25 @@ class BroadcastTest {
   @Test
   void anotherLayoutVersionIsRefused() throws Exception {
     Broadcast.createTransmitter(path, 4096).close();
-    edit(s -> FileHeader.createdNow("BCST", 2, 4096, BroadcastDescriptor.LOSSY).writeTo(s));
-    String message = openFails();
-    assertTrue(message.contains("format version 2; this mmapkit reads version 4"), message);
+    // Version 3 recorded no PID namespaces: its receivers would drop another container's.
+    for (int version : new int[] {2, 3}) {
+      edit(s -> FileHeader.createdNow("BCST", version, 4096, BroadcastDescriptor.LOSSY).writeTo(s));
+      String message = openFails();
+      assertTrue(
+          message.contains("format version " + version + "; this mmapkit reads version 4"),
+          message);
+    }
+  }
+
+  @Test
+  void aReceiverIsRefusedAFileWithoutItsCreatorsPidNamespace() throws Exception {
+    Broadcast.createTransmitter(path, 4096).close();
+    edit(s -> s.set(ValueLayout.JAVA_LONG, BroadcastDescriptor.PID_NAMESPACES_OFFSET, 0L));
+    FileFormatException e =
+        assertThrows(FileFormatException.class, () -> Broadcast.openReceiver(path));
+    assertTrue(
+        e.getMessage().contains("no PID namespace recorded for its creator"), e.getMessage());
+    assertEquals(0, Broadcast.readStats(path).pidNamespaces(), "reading needs no namespace");
   }
 
   @Test
