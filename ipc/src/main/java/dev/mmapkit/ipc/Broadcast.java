@@ -197,21 +197,16 @@ public final class Broadcast {
   private record Opened(MappedFile file, long capacity, boolean reliable) {}
 
   private static Opened open(Path path, boolean writable) throws IOException {
-    SharedMemoryFile.Opened opened =
-        SharedMemoryFile.open(
-            path,
-            WHAT,
-            KIND,
-            VERSION,
-            writable,
-            BroadcastDescriptor::checkCapacity,
-            BroadcastDescriptor::fileSize);
-    MappedFile file = opened.file();
-    return MappedFaults.whileOpening(
+    return SharedMemoryFile.open(
         path,
         WHAT,
-        file,
-        () -> {
+        KIND,
+        VERSION,
+        writable,
+        BroadcastDescriptor::checkCapacity,
+        BroadcastDescriptor::fileSize,
+        opened -> {
+          MappedFile file = opened.file();
           long mode = opened.variant();
           if (mode != LOSSY && mode != RELIABLE) {
             throw new FileFormatException(path, "corrupted header: unknown broadcast mode " + mode);

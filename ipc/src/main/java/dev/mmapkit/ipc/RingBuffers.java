@@ -125,22 +125,17 @@ public final class RingBuffers {
 
   private static MappedRingBuffer open(Path path, int expectedType, boolean writable)
       throws IOException {
-    SharedMemoryFile.Opened opened =
-        SharedMemoryFile.open(
-            path,
-            "ring",
-            KIND,
-            VERSION,
-            writable,
-            RingBufferDescriptor::checkCapacity,
-            RingBufferDescriptor::fileSize);
-    MappedFile file = opened.file();
-    long capacity = opened.capacity();
-    return MappedFaults.whileOpening(
+    return SharedMemoryFile.open(
         path,
         "ring",
-        file,
-        () -> {
+        KIND,
+        VERSION,
+        writable,
+        RingBufferDescriptor::checkCapacity,
+        RingBufferDescriptor::fileSize,
+        opened -> {
+          MappedFile file = opened.file();
+          long capacity = opened.capacity();
           long type = opened.variant();
           if (type != ONE_TO_ONE && type != MANY_TO_ONE) {
             throw new FileFormatException(path, "corrupted header: unknown ring type " + type);

@@ -146,24 +146,31 @@ final class SharedMemoryFile {
    */
   record Opened(MappedFile file, long capacity, long variant) {}
 
+  /** The checks of one kind of file that follow those {@link #open} makes for every kind. */
+  interface KindChecks<T> {
+    /** Checks the rest of {@code opened} and returns what the open returns. */
+    T check(Opened opened) throws IOException;
+  }
+
   /**
    * Opens an existing {@code what} ("ring", "broadcast file") of {@code kind} and {@code version},
    * mapped as one chunk (read-only unless {@code writable}), and checks what every kind shares: not
    * a directory, at least a header long, a valid header with two layout parameters, a capacity that
-   * {@code checkCapacity} accepts, and a file as long as {@code fileSize} of it. The caller checks
-   * the rest inside {@link MappedFaults#whileOpening}.
+   * {@code checkCapacity} accepts, and a file as long as {@code fileSize} of it; then runs {@code
+   * kindChecks}, in the same {@link MappedFaults#whileOpening}.
    *
    * @throws FileFormatException naming the file and what is wrong with it, also if another process
    *     shrinks it meanwhile
    */
-  static Opened open(
+  static <T> T open(
       Path path,
       String what,
       String kind,
       int version,
       boolean writable,
       LongConsumer checkCapacity,
-      LongUnaryOperator fileSize)
+      LongUnaryOperator fileSize,
+      KindChecks<T> kindChecks)
       throws IOException {
     if (Files.isDirectory(path)) {
       throw new FileSystemException(path.toString(), null, "is a directory, not a " + what);
@@ -213,7 +220,7 @@ final class SharedMemoryFile {
                     + " needs "
                     + fileSize.applyAsLong(capacity));
           }
-          return new Opened(file, capacity, header.parameter(1));
+          return kindChecks.check(new Opened(file, capacity, header.parameter(1)));
         });
   }
 
