@@ -3,6 +3,7 @@ package dev.mmapkit.cache;
 import static dev.mmapkit.cache.SharedCacheDescriptor.*;
 
 import dev.mmapkit.MmapkitException;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeCallException;
 import dev.mmapkit.internal.Processes;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Whether a slot's process is running is answered by the kernel where possible: with native
  * access the process holds an open-file-description lock on its slot's first byte ({@link
- * SlotLocks}) from before its epoch is published until it detaches, and the kernel drops it when
+ * ByteLocks}) from before its epoch is published until it detaches, and the kernel drops it when
  * the process dies. Without native access (or on a file system without such locks) the slot is
  * marked {@link SharedCacheDescriptor#LIVENESS_PID} and judged by pid, start time and PID namespace
  * through {@code /proc} ({@link Processes#liveness}): then only positive evidence makes it dead,
@@ -31,13 +32,13 @@ final class AttachedProcesses {
   private static final long PID_NAMESPACE = Processes.currentPidNamespace();
 
   private final MemorySegment file;
-  private final SlotLocks locks; // null: liveness by pid
+  private final ByteLocks locks; // null: liveness by pid
   private final int slot;
   private final long slotOffset;
   private final long ownerId;
   private final AtomicBoolean detached = new AtomicBoolean();
 
-  private AttachedProcesses(MemorySegment file, SlotLocks locks, int slot, long epoch) {
+  private AttachedProcesses(MemorySegment file, ByteLocks locks, int slot, long epoch) {
     this.file = file;
     this.locks = locks;
     this.slot = slot;
@@ -54,7 +55,7 @@ final class AttachedProcesses {
    *     processes that are running (or whose liveness is unknown)
    */
   static AttachedProcesses attach(MemorySegment file, Path path) throws MmapkitException {
-    SlotLocks locks = SlotLocks.open(path, true).orElse(null);
+    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
     try {
       AttachedProcesses attached = claimSlot(file, locks);
       if (attached != null) return attached;
@@ -77,7 +78,7 @@ final class AttachedProcesses {
             + " longer used");
   }
 
-  private static AttachedProcesses claimSlot(MemorySegment file, SlotLocks locks) {
+  private static AttachedProcesses claimSlot(MemorySegment file, ByteLocks locks) {
     long pid = Processes.currentPid();
     for (int pass = 0; pass < 2; pass++) {
       for (int i = 0; i < PROCESS_SLOTS; i++) {
@@ -88,7 +89,8 @@ final class AttachedProcesses {
         if (claim > 0 && (locks == null || !byLock(file, at)) && !provenDead(file, at, claim)) {
           continue;
         }
-        if (locks != null && !locks.tryLock(i)) continue; // a running process holds it
+        if (locks != null && !locks.tryLock(processSlotOffset(i)))
+          continue; // a running process holds it
         if (MappedAtomics.compareAndSetLong(file, at + SLOT_CLAIM, claim, -pid)) {
           LONG.setVolatile(file, at + SLOT_START_TIME, Processes.currentStartTime());
           LONG.setVolatile(file, at + SLOT_PID_NAMESPACE, PID_NAMESPACE);
@@ -97,7 +99,7 @@ final class AttachedProcesses {
           LONG.setVolatile(file, at + SLOT_CLAIM, pid);
           return new AttachedProcesses(file, locks, i, epoch);
         }
-        if (locks != null) locks.unlock(i);
+        if (locks != null) locks.unlock(processSlotOffset(i));
       }
     }
     return null;
@@ -117,9 +119,9 @@ final class AttachedProcesses {
   }
 
   /** Whether the process attached to the slot at {@code slotAt} may be running. */
-  private static boolean running(MemorySegment file, SlotLocks locks, int slot, long claim) {
+  private static boolean running(MemorySegment file, ByteLocks locks, int slot, long claim) {
     long at = processSlotOffset(slot);
-    if (locks != null && byLock(file, at)) return locks.isHeld(slot);
+    if (locks != null && byLock(file, at)) return locks.isHeldByOther(at);
     return !provenDead(file, at, claim);
   }
 
@@ -156,7 +158,7 @@ final class AttachedProcesses {
     long at = processSlotOffset((int) s);
     long claim = (long) LONG.getVolatile(file, at + SLOT_CLAIM);
     if (claim <= 0) return false;
-    if (locks != null && byLock(file, at)) return locks.isHeld((int) s);
+    if (locks != null && byLock(file, at)) return locks.isHeldByOther(at);
     return Processes.liveness(
             claim,
             (long) LONG.getVolatile(file, at + SLOT_START_TIME),
@@ -204,7 +206,7 @@ final class AttachedProcesses {
    * How many slots belong to processes that may be running (liveness as {@link #isAlive}), looking
    * at slot locks through {@code locks} if not null; {@code ownSlot} (or -1) counts as running.
    */
-  static int attached(MemorySegment file, SlotLocks locks, int ownSlot) {
+  static int attached(MemorySegment file, ByteLocks locks, int ownSlot) {
     int n = 0;
     for (int i = 0; i < PROCESS_SLOTS; i++) {
       long claim = (long) LONG.getVolatile(file, processSlotOffset(i) + SLOT_CLAIM);

@@ -6,6 +6,7 @@ import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
 import dev.mmapkit.MappingOptions;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.MappedFaults;
@@ -275,7 +276,7 @@ public final class SharedCache implements AutoCloseable {
             if (mapped.size() < size) throw changedWhileOpening(path);
             MemorySegment file = mapped.chunk(0);
             FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-            SlotLocks locks = SlotLocks.open(real, false).orElse(null);
+            ByteLocks locks = ByteLocks.open(real, false).orElse(null);
             try {
               return statsOf(
                   file,

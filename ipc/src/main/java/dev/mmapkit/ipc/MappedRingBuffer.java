@@ -4,6 +4,7 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
@@ -34,7 +35,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private static final Cleaner UNMAPPER = Cleaner.create();
+  static final Cleaner CLEANER = Cleaner.create();
 
   private static final long UNAWAITED_PARK_NANOS = 50_000;
   private static final int HEARTBEAT_EVERY_READS = 256;
@@ -61,6 +62,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private final int maxMessageLength;
   private final MemorySegment wakeWord;
   private final Optional<NativeAccess> nativeAccess;
+  // Looks at producers' slot locks; a descriptor of its own, which holds none. Null: by pid only.
+  private final ByteLocks judge;
 
   // Producer side. The slot of the thread that last claimed, if that thread owns it (many-to-one),
   // or the process slot (one-to-one). Plain and racy: a thread that finds another's slot here looks
@@ -94,12 +97,17 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     this.maxMessageLength = RingBufferDescriptor.maxMessageLength(capacity);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
     this.nativeAccess = NativeAccess.get();
-    UNMAPPER.register(this, unmapping(file));
+    this.judge = ByteLocks.open(path, false).orElse(null);
+    CLEANER.register(this, unmapping(file, judge));
   }
 
-  /** Closes {@code file}: the cleaning action of a ring, which must not refer to the ring. */
-  private static Runnable unmapping(MappedFile file) {
+  /**
+   * Closes {@code file} and {@code judge}: the cleaning action of a ring, which must not refer to
+   * the ring.
+   */
+  private static Runnable unmapping(MappedFile file, ByteLocks judge) {
     return () -> {
+      if (judge != null) judge.close();
       try {
         file.close();
       } catch (IOException | RuntimeException e) {
@@ -376,7 +384,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
 
   private synchronized ProducerSlot registerProducer(Thread thread) {
     if (producerSlots == null) producerSlots = ProducerSlots.of(path, meta);
-    ProducerSlot slot = producerSlots.slotFor(meta, thread, manyToOne);
+    ProducerSlot slot = producerSlots.slotFor(meta, thread, manyToOne, judge);
     slotOfThread.set(slot);
     return slot;
   }
@@ -659,8 +667,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * owner died, so a claim attributed to it is dead. A slot changing hands counts as alive while
    * the process moving it runs.
    */
-  private boolean producerAlive(int slot) {
-    return ProducerSlots.ownerAlive(meta, slotOffset(slot));
+  final boolean producerAlive(int slot) {
+    return ProducerSlots.ownerAlive(meta, slotOffset(slot), judge);
   }
 
   /**
@@ -808,6 +816,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
           meta, offset + PRODUCER_PID, pid, ProducerSlots.inFlux())) {
         ProducerSlots.clearClaims(meta, offset);
         LONG.setVolatile(meta, offset + PRODUCER_THREAD, PROCESS_SLOT);
+        LONG.setVolatile(meta, offset + PRODUCER_LIVENESS, LIVENESS_BY_PID);
         LONG.setVolatile(meta, offset + PRODUCER_START_TIME, 0L);
         LONG.setVolatile(meta, offset + PRODUCER_PID, 0L);
       }
@@ -919,6 +928,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    */
   final void unmapNow() throws IOException {
     closed = true;
+    if (judge != null) judge.close();
     file.close();
   }
 

@@ -2,16 +2,21 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedAtomics;
+import dev.mmapkit.internal.NativeCallException;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,10 +26,18 @@ import java.util.Map;
  * <p>A many-to-one producer thread gets a slot of its own on its first claim (at most {@value
  * #MAX_THREAD_SLOTS} per process and file, and only while more than {@value #SLOTS_KEPT_FREE} slots
  * stay free for other processes); the slot of a thread that has ended goes to the next thread that
- * asks. Slots are never given back while the process lives (the consumer frees them once it has
- * died): closing a ring object while one of its threads still claims must not hand that thread's
- * slot, where it goes on recording its claims, to another producer. So the slots a process takes on
- * a file are bounded whatever it opens and closes.
+ * asks. Slots are not given back while a ring object of this process on the file is reachable (the
+ * consumer frees them once their owner is gone): closing a ring object while one of its threads
+ * still claims must not hand that thread's slot, where it goes on recording its claims, to another
+ * producer.
+ *
+ * <p>With native access the slots are held by open-file-description locks on their first bytes
+ * ({@link ByteLocks}, {@link RingBufferDescriptor#LIVENESS_BY_LOCK}), through one descriptor that
+ * this object keeps open: the kernel releases them when the process dies, and the cleaner closes
+ * the descriptor once this object is unreachable, which it is only when no ring object of the
+ * process refers to it, so nobody can claim through its slots any more. Slots judged by pid are
+ * kept for the process's life instead, so the slots a process takes on a file are bounded whatever
+ * it opens and closes.
  */
 final class ProducerSlots {
   private static final VarHandle LONG = MappedRingBuffer.LONG;
@@ -38,14 +51,26 @@ final class ProducerSlots {
   /** A ring file: its inode, and the creation time and creator its header names. */
   private record FileIdentity(Object fileKey, long createdMillis, long creatorPid) {}
 
-  // Guarded by ProducerSlots.class.
-  private static final Map<FileIdentity, ProducerSlots> OF_FILE = new HashMap<>();
+  // Guarded by ProducerSlots.class. Slots held by locks are referred to weakly (see above).
+  private static final Map<FileIdentity, WeakReference<ProducerSlots>> OF_FILE = new HashMap<>();
+  private static final List<ProducerSlots> HELD_BY_PID = new ArrayList<>();
+
+  private final ByteLocks locks; // null: liveness by pid
 
   // Guarded by this.
   private ProducerSlot processSlot;
   private final ProducerSlot[] threadSlots = new ProducerSlot[MAX_THREAD_SLOTS];
 
-  private ProducerSlots() {}
+  private ProducerSlots(Path path) {
+    locks = ByteLocks.open(path, true).orElse(null);
+    if (locks != null) {
+      MappedRingBuffer.CLEANER.register(this, locks::close);
+    } else {
+      synchronized (ProducerSlots.class) {
+        HELD_BY_PID.add(this);
+      }
+    }
+  }
 
   /**
    * The slots this process holds in the ring file at {@code path}, mapped at {@code meta}. A file
@@ -61,14 +86,15 @@ final class ProducerSlots {
               header.createdMillis(),
               header.creatorPid());
     } catch (IOException e) {
-      return new ProducerSlots();
+      return new ProducerSlots(path);
     }
-    if (identity.fileKey() == null) return new ProducerSlots();
-    ProducerSlots slots = OF_FILE.get(identity);
+    if (identity.fileKey() == null) return new ProducerSlots(path);
+    WeakReference<ProducerSlots> known = OF_FILE.get(identity);
+    ProducerSlots slots = known == null ? null : known.get();
     // The path may name another file by now; slots of another file do not hold our identity here.
     if (slots == null || !slots.heldIn(meta)) {
-      slots = new ProducerSlots();
-      OF_FILE.put(identity, slots);
+      slots = new ProducerSlots(path);
+      OF_FILE.put(identity, new WeakReference<>(slots));
     }
     return slots;
   }
@@ -94,11 +120,13 @@ final class ProducerSlots {
 
   /**
    * The slot {@code thread} claims through: its own if {@code ownSlots} and there is room, else the
-   * process slot.
+   * process slot. {@code judge} looks at other processes' slot locks: a descriptor other than this
+   * object's, which would take this process's own slots for free.
    */
-  synchronized ProducerSlot slotFor(MemorySegment meta, Thread thread, boolean ownSlots) {
+  synchronized ProducerSlot slotFor(
+      MemorySegment meta, Thread thread, boolean ownSlots, ByteLocks judge) {
     ProducerSlot slot = ownSlots ? threadSlot(meta, thread) : null;
-    return slot != null ? slot : processSlot(meta);
+    return slot != null ? slot : processSlot(meta, judge);
   }
 
   /** {@code thread}'s own slot, one whose thread has ended, or a free one; null if none. */
@@ -131,10 +159,10 @@ final class ProducerSlots {
    * This process's shared slot: a free one, else a dead process's; slot 0 when the table is full,
    * whose claims still work but cannot be recovered if this process dies.
    */
-  private ProducerSlot processSlot(MemorySegment meta) {
+  private ProducerSlot processSlot(MemorySegment meta, ByteLocks judge) {
     if (processSlot != null) return processSlot;
     int index = takeFreeSlot(meta, PROCESS_SLOT);
-    if (index == 0) index = takeDeadProcessSlot(meta);
+    if (index == 0) index = takeDeadProcessSlot(meta, judge);
     return processSlot = new ProducerSlot(null, index);
   }
 
@@ -145,7 +173,7 @@ final class ProducerSlots {
    * so nobody sees the new pid with the old start time (which would make a live producer look
    * dead).
    */
-  private static int takeFreeSlot(MemorySegment meta, long thread) {
+  private int takeFreeSlot(MemorySegment meta, long thread) {
     int free = 0;
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       if ((long) LONG.getVolatile(meta, MappedRingBuffer.slotOffset(i) + PRODUCER_PID) == 0) free++;
@@ -166,12 +194,12 @@ final class ProducerSlots {
    * Takes a dead process's slot, only when none is free: claims it left behind are attributed to
    * whoever holds the slot.
    */
-  private static int takeDeadProcessSlot(MemorySegment meta) {
+  private int takeDeadProcessSlot(MemorySegment meta, ByteLocks judge) {
     for (int i = 1; i < PRODUCER_SLOTS; i++) {
       long offset = MappedRingBuffer.slotOffset(i);
       long owner = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
       if (owner != 0
-          && !ownerAlive(meta, offset)
+          && !ownerAlive(meta, offset, judge)
           && MappedAtomics.compareAndSetLong(meta, offset + PRODUCER_PID, owner, inFlux())) {
         takeSlot(meta, offset, PROCESS_SLOT);
         return i;
@@ -190,24 +218,53 @@ final class ProducerSlots {
 
   /**
    * Whether the producer in the slot at {@code offset} may still be running: a free slot's is not;
-   * a slot in flux is alive while the process moving it is.
+   * a slot held by lock is while some descriptor holds the lock, seen through {@code judge} (null,
+   * or a failing look: by pid instead); a slot judged by pid, or in flux (alive while the process
+   * moving it is), as {@link PidNamespaces#mayBeAlive} says.
    */
-  static boolean ownerAlive(MemorySegment meta, long offset) {
+  static boolean ownerAlive(MemorySegment meta, long offset, ByteLocks judge) {
     long pid = (long) LONG.getVolatile(meta, offset + PRODUCER_PID);
     if (pid < 0) return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, -pid);
     if (pid == 0) return false;
     long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
-    // Changing hands between the two loads: not known dead.
+    boolean byLock = (long) LONG.getVolatile(meta, offset + PRODUCER_LIVENESS) == LIVENESS_BY_LOCK;
+    // Changing hands between the loads: not known dead.
     if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
+    if (byLock && judge != null) {
+      try {
+        return judge.isHeldByOther(offset + PRODUCER_PID);
+      } catch (NativeCallException e) {
+        // Not known from the lock: the pid's evidence, which counts as alive what it cannot see.
+      }
+    }
     return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, pid, start);
   }
 
-  private static void takeSlot(MemorySegment meta, long offset, long thread) {
+  /**
+   * Makes the slot at {@code offset}, which this process moves (its pid word is {@link #inFlux()}),
+   * this process's: locked if it can be, then recorded, and published by the pid store last.
+   */
+  private void takeSlot(MemorySegment meta, long offset, long thread) {
     // A dead owner's claims in flight become unrecoverable: they would count as ours.
     clearClaims(meta, offset);
+    LONG.setVolatile(
+        meta, offset + PRODUCER_LIVENESS, lock(offset) ? LIVENESS_BY_LOCK : LIVENESS_BY_PID);
     LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
     LONG.setVolatile(meta, offset + PRODUCER_START_TIME, Processes.currentStartTime());
     LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
+  }
+
+  /**
+   * Takes the lock of the slot at {@code offset}. Nobody else holds it: a slot is free or taken
+   * from a dead owner only once its lock is gone.
+   */
+  private boolean lock(long offset) {
+    if (locks == null) return false;
+    try {
+      return locks.tryLock(offset + PRODUCER_PID);
+    } catch (NativeCallException e) {
+      return false; // judged by pid, then
+    }
   }
 
   /** Forgets the claims of a slot that changes hands: none in flight, none recorded. */

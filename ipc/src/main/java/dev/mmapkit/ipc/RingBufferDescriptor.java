@@ -47,7 +47,12 @@ import dev.mmapkit.internal.FileHeader;
  *       {@value #PRODUCER_CLAIM_START}), claim end (8, at {@value #PRODUCER_CLAIM_END}) and refusals
  *       (8, at {@value #PRODUCER_REFUSALS}): writes and claims refused because the ring was full,
  *       counted with plain stores by the slot's one writer (a thread's own slot, or the producer
- *       of a one-to-one ring), never reset, so they outlive the slot's owners. Owning
+ *       of a one-to-one ring), never reset, so they outlive the slot's owners; and how the owner's
+ *       liveness is judged (8, at {@value #PRODUCER_LIVENESS}): {@value #LIVENESS_BY_LOCK} while
+ *       its process holds an open-file-description lock on the slot's first byte, which the
+ *       kernel drops when that process dies, whatever its PID namespace; {@value
+ *       #LIVENESS_BY_PID} for an owner without native access, judged by pid and start time
+ *       through {@code /proc} (and only while one PID namespace uses the file). Owning
  *       thread 0: the slot of a whole process, which all its threads without a slot of their own
  *       share; they count their claims in flight (tail moved, header maybe not written yet) in the
  *       claims word with atomic adds. Otherwise the Java thread id of the one thread that writes
@@ -80,27 +85,31 @@ import dev.mmapkit.internal.FileHeader;
  * copied record: the whole record) before it moves the tail and zeroes the header after its record,
  * and the consumer zeroes nothing.
  *
- * <p>Version 6 (this one): producers that write a slot alone count their refused writes there with
- * plain stores, not with an atomic add to the shared back-pressure word, which a full ring's
- * producers all hit on every refused attempt. Version 5 files are refused: a version 5 process
- * would neither count in the slots nor add them up. Version 5: a many-to-one thread with a slot of
- * its own records each claim's start and end in its slot instead of counting claims in flight and
- * records written, and its copying writes leave the header for last; records written are counted
- * from the consumer's count and the records between head and tail. Version 4 files are refused: a
- * version 4 consumer would take such a header-less claim for a dead one and pad it, and a version 4
- * producer records no claim where a version 5 consumer looks. Version 4: a producer slot changing
- * hands names the process moving it (minus its identity), so a slot whose mover died is freed
- * (version 3 wrote −1 there, and such a slot was lost for good); a many-to-one consumer zeroes only
- * whole lines, its producers leaving {@link #ZEROING_SLACK} bytes unclaimed behind the head.
- * Version 3 files are refused: a version 3 process would take the new value for a dead owner's pid
- * and free the slot under the process moving it, and a version 3 producer would claim bytes the
- * consumer has not zeroed yet. Version 3: producer slots are a cache line each and may belong to
- * one thread, whose claims then cost no atomic add; aborted claims are counted ring-wide. Version 2
- * files are refused: a version 2 producer would count claims in flight where a version 3 consumer
- * does not look. Version 2: the one-to-one producer writes before moving the tail and the consumer
- * no longer zeroes; the producer slots hold a claims word; the waiter word is the sleeping
- * consumer's identity. Version 1 files are refused: a version 1 producer with this consumer would
- * deliver stale records again.
+ * <p>Version 8 (this one): a producer slot says how its owner's liveness is judged, and an owner
+ * with native access holds a lock on the slot's first byte, so a producer that dies in another
+ * container is recovered like one of this container. Version 7 files are refused: a version 7
+ * process would judge a lock-held slot by pid, where two namespaces never free it. Version 7: the
+ * table of PID namespaces that wrote the file ({@link PidNamespaces}). Version 6: producers that
+ * write a slot alone count their refused writes there with plain stores, not with an atomic add to
+ * the shared back-pressure word, which a full ring's producers all hit on every refused attempt.
+ * Version 5 files are refused: a version 5 process would neither count in the slots nor add them
+ * up. Version 5: a many-to-one thread with a slot of its own records each claim's start and end in
+ * its slot instead of counting claims in flight and records written, and its copying writes leave
+ * the header for last; records written are counted from the consumer's count and the records
+ * between head and tail. Version 4 files are refused: a version 4 consumer would take such a
+ * header-less claim for a dead one and pad it, and a version 4 producer records no claim where a
+ * version 5 consumer looks. Version 4: a producer slot changing hands names the process moving it
+ * (minus its identity), so a slot whose mover died is freed (version 3 wrote −1 there, and such a
+ * slot was lost for good); a many-to-one consumer zeroes only whole lines, its producers leaving
+ * {@link #ZEROING_SLACK} bytes unclaimed behind the head. Version 3 files are refused: a version 3
+ * process would take the new value for a dead owner's pid and free the slot under the process
+ * moving it, and a version 3 producer would claim bytes the consumer has not zeroed yet. Version 3:
+ * producer slots are a cache line each and may belong to one thread, whose claims then cost no
+ * atomic add; aborted claims are counted ring-wide. Version 2 files are refused: a version 2
+ * producer would count claims in flight where a version 3 consumer does not look. Version 2: the
+ * one-to-one producer writes before moving the tail and the consumer no longer zeroes; the producer
+ * slots hold a claims word; the waiter word is the sleeping consumer's identity. Version 1 files
+ * are refused: a version 1 producer with this consumer would deliver stale records again.
  */
 public final class RingBufferDescriptor {
   private RingBufferDescriptor() {}
@@ -109,7 +118,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -156,7 +165,7 @@ public final class RingBufferDescriptor {
   /**
    * Offsets within a producer slot (longs): process id, start time, owning thread, claims in flight
    * (shared slots), claim start and claim end (a thread's own slot), refusals (a slot with one
-   * writer).
+   * writer), how the owner's liveness is judged.
    */
   public static final int PRODUCER_PID = 0,
       PRODUCER_START_TIME = 8,
@@ -164,7 +173,19 @@ public final class RingBufferDescriptor {
       PRODUCER_THREAD = 24,
       PRODUCER_CLAIM_START = 32,
       PRODUCER_CLAIM_END = 40,
-      PRODUCER_REFUSALS = 48;
+      PRODUCER_REFUSALS = 48,
+      PRODUCER_LIVENESS = 56;
+
+  /**
+   * {@link #PRODUCER_LIVENESS}: the owner holds an open-file-description lock on the slot's first
+   * byte ({@link #PRODUCER_PID}) while its process runs.
+   */
+  public static final long LIVENESS_BY_LOCK = 1;
+
+  /**
+   * {@link #PRODUCER_LIVENESS}: the owner is judged by pid and start time through {@code /proc}.
+   */
+  public static final long LIVENESS_BY_PID = 0;
 
   /** {@link #PRODUCER_THREAD} of a slot that all threads of its process share. */
   public static final long PROCESS_SLOT = 0;

@@ -174,13 +174,13 @@ class CrossProcessRingTest {
                             head & (ring.capacity() - 1))));
     for (int slot = 0; slot < RingBufferDescriptor.PRODUCER_SLOTS; slot++) {
       long offset = MappedRingBuffer.slotOffset(slot);
-      long[] words = new long[6];
-      for (int w = 0; w < 6; w++) {
+      long[] words = new long[8];
+      for (int w = 0; w < 8; w++) {
         words[w] = meta.get(java.lang.foreign.ValueLayout.JAVA_LONG, offset + 8L * w);
       }
       if (words[0] != 0 || words[2] != 0) {
         text.append("; slot ").append(slot).append(' ').append(java.util.Arrays.toString(words));
-        text.append(ProducerSlots.ownerAlive(meta, offset) ? " alive" : " dead");
+        text.append(((MappedRingBuffer) ring).producerAlive(slot) ? " alive" : " dead");
       }
     }
     return text.toString();

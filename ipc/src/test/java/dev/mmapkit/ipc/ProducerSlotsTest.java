@@ -2,6 +2,7 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
@@ -48,6 +49,42 @@ class ProducerSlotsTest {
       }
     }
     return slots;
+  }
+
+  /**
+   * With native access a producer holds its slot by a lock, which another descriptor sees; the
+   * consumer judges it by that lock, and once the lock is gone (as when the process dies) the slot
+   * is free to be recovered, whatever its pid says.
+   */
+  @Test
+  void aProducerHoldsItsSlotByALockThatTheConsumerJudges() throws Exception {
+    assumeTrue(dev.mmapkit.internal.NativeAccess.get().isPresent(), "no native access");
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("locked"), 4096)) {
+      assertTrue(ring.write(1, new byte[8]));
+      int slot = occupiedSlots(ring).keySet().iterator().next();
+      long offset = MappedRingBuffer.slotOffset(slot);
+      MemorySegment meta = TestRings.meta(ring);
+      assertEquals(LIVENESS_BY_LOCK, meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_LIVENESS));
+      assertTrue(((MappedRingBuffer) ring).producerAlive(slot));
+      try (dev.mmapkit.internal.ByteLocks look =
+          dev.mmapkit.internal.ByteLocks.open(rings.path("locked"), false).orElseThrow()) {
+        assertTrue(look.isHeldByOther(offset + PRODUCER_PID));
+      }
+      // The same slot, marked as held by a lock nobody holds: dead, though its pid is ours.
+      int free = slot + 1;
+      long freeOffset = MappedRingBuffer.slotOffset(free);
+      for (long word : new long[] {PRODUCER_START_TIME, PRODUCER_THREAD, PRODUCER_LIVENESS}) {
+        meta.set(
+            ValueLayout.JAVA_LONG,
+            freeOffset + word,
+            meta.get(ValueLayout.JAVA_LONG, offset + word));
+      }
+      meta.set(ValueLayout.JAVA_LONG, freeOffset + PRODUCER_PID, Processes.currentPid());
+      assertFalse(((MappedRingBuffer) ring).producerAlive(free));
+      meta.set(ValueLayout.JAVA_LONG, freeOffset + PRODUCER_LIVENESS, LIVENESS_BY_PID);
+      assertTrue(((MappedRingBuffer) ring).producerAlive(free), "by pid: this process lives");
+      meta.set(ValueLayout.JAVA_LONG, freeOffset + PRODUCER_PID, 0L);
+    }
   }
 
   /** Starts {@code threads} threads that each write {@code messages} messages, then waits. */

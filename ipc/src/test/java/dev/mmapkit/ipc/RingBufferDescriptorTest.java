@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(7, VERSION);
+    assertEquals(8, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -34,6 +34,9 @@ class RingBufferDescriptorTest {
     assertEquals(32, PRODUCER_CLAIM_START);
     assertEquals(40, PRODUCER_CLAIM_END);
     assertEquals(48, PRODUCER_REFUSALS);
+    assertEquals(56, PRODUCER_LIVENESS);
+    assertEquals(1, LIVENESS_BY_LOCK);
+    assertEquals(0, LIVENESS_BY_PID);
     assertEquals(-1, NO_CLAIM);
     assertEquals(0, PROCESS_SLOT);
     assertEquals(13184, PID_NAMESPACES_OFFSET);
