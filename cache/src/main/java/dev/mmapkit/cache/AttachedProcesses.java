@@ -89,8 +89,7 @@ final class AttachedProcesses {
         if (claim > 0 && (locks == null || !byLock(file, at)) && !provenDead(file, at, claim)) {
           continue;
         }
-        if (locks != null && !locks.tryLock(processSlotOffset(i)))
-          continue; // a running process holds it
+        if (locks != null && !locks.tryLock(at)) continue; // a running process holds it
         if (MappedAtomics.compareAndSetLong(file, at + SLOT_CLAIM, claim, -pid)) {
           LONG.setVolatile(file, at + SLOT_START_TIME, Processes.currentStartTime());
           LONG.setVolatile(file, at + SLOT_PID_NAMESPACE, PID_NAMESPACE);
@@ -99,7 +98,7 @@ final class AttachedProcesses {
           LONG.setVolatile(file, at + SLOT_CLAIM, pid);
           return new AttachedProcesses(file, locks, i, epoch);
         }
-        if (locks != null) locks.unlock(processSlotOffset(i));
+        if (locks != null) locks.unlock(at);
       }
     }
     return null;

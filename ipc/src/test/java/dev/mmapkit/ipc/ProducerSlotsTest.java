@@ -4,6 +4,8 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mmapkit.internal.ByteLocks;
+import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -58,7 +60,7 @@ class ProducerSlotsTest {
    */
   @Test
   void aProducerHoldsItsSlotByALockThatTheConsumerJudges() throws Exception {
-    assumeTrue(dev.mmapkit.internal.NativeAccess.get().isPresent(), "no native access");
+    assumeTrue(NativeAccess.get().isPresent(), "no native access");
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("locked"), 4096)) {
       assertTrue(ring.write(1, new byte[8]));
       int slot = occupiedSlots(ring).keySet().iterator().next();
@@ -66,11 +68,11 @@ class ProducerSlotsTest {
       MemorySegment meta = TestRings.meta(ring);
       assertEquals(LIVENESS_BY_LOCK, meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_LIVENESS));
       assertTrue(((MappedRingBuffer) ring).producerAlive(slot));
-      try (dev.mmapkit.internal.ByteLocks look =
-          dev.mmapkit.internal.ByteLocks.open(rings.path("locked"), false).orElseThrow()) {
+      try (ByteLocks look = ByteLocks.open(rings.path("locked"), false).orElseThrow()) {
         assertTrue(look.isHeldByOther(offset + PRODUCER_PID));
       }
-      // The same slot, marked as held by a lock nobody holds: dead, though its pid is ours.
+      // A copy of that slot in the next one, marked as held by a lock nobody holds there: dead,
+      // though its pid is ours.
       int free = slot + 1;
       long freeOffset = MappedRingBuffer.slotOffset(free);
       for (long word : new long[] {PRODUCER_START_TIME, PRODUCER_THREAD, PRODUCER_LIVENESS}) {
