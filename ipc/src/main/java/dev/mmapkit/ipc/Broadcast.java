@@ -5,6 +5,7 @@ import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 import dev.mmapkit.DiskFullException;
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedFaults;
 import dev.mmapkit.internal.Processes;
@@ -86,10 +87,13 @@ public final class Broadcast {
             FileHeader.createdNow(KIND, VERSION, capacity, mode),
             PID_NAMESPACES_OFFSET);
     MemorySegment meta = file.chunk(0);
+    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
+    LONG.setVolatile(
+        meta, TRANSMITTER_LIVENESS_OFFSET, Liveness.lock(locks, TRANSMITTER_PID_OFFSET));
     LONG.setVolatile(meta, TRANSMITTER_START_TIME_OFFSET, Processes.currentStartTime());
     LONG.setVolatile(meta, TRANSMITTER_PID_OFFSET, Processes.currentPid());
     // The path the caller named: the file was mapped under a temporary name.
-    return new BroadcastTransmitter(file, path.toAbsolutePath(), capacity, mode == RELIABLE);
+    return new BroadcastTransmitter(file, path.toAbsolutePath(), capacity, mode == RELIABLE, locks);
   }
 
   /**
@@ -153,8 +157,18 @@ public final class Broadcast {
   }
 
   private static BroadcastStats stats(Opened opened) {
+    // A descriptor of its own, which holds no lock: it sees this process's receivers' too.
+    ByteLocks judge = ByteLocks.open(opened.file.path(), false).orElse(null);
+    try {
+      return stats(opened, judge);
+    } finally {
+      if (judge != null) judge.close();
+    }
+  }
+
+  private static BroadcastStats stats(Opened opened, ByteLocks judge) {
     MemorySegment meta = opened.file.chunk(0);
-    ReceiverTable table = new ReceiverTable(meta);
+    ReceiverTable table = new ReceiverTable(meta, judge);
     long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
     List<BroadcastStats.Receiver> receivers = new ArrayList<>();
     for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
@@ -172,6 +186,15 @@ public final class Broadcast {
               table.alive(slot)));
     }
     long transmitterPid = (long) LONG.getVolatile(meta, TRANSMITTER_PID_OFFSET);
+    long transmitterStart = (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET);
+    boolean transmitterAlive =
+        Liveness.mayBeAlive(
+            judge,
+            TRANSMITTER_PID_OFFSET,
+            (long) LONG.getVolatile(meta, TRANSMITTER_LIVENESS_OFFSET),
+            () ->
+                PidNamespaces.mayBeAlive(
+                    meta, PID_NAMESPACES_OFFSET, transmitterPid, transmitterStart));
     return new BroadcastStats(
         opened.capacity,
         opened.reliable,
@@ -182,11 +205,7 @@ public final class Broadcast {
         Long.bitCount(table.sleepers()),
         (long) LONG.getVolatile(meta, DROPPED_RECEIVERS_OFFSET),
         transmitterPid,
-        PidNamespaces.mayBeAlive(
-            meta,
-            PID_NAMESPACES_OFFSET,
-            transmitterPid,
-            (long) LONG.getVolatile(meta, TRANSMITTER_START_TIME_OFFSET)),
+        transmitterAlive,
         List.copyOf(receivers),
         PidNamespaces.count(meta, PID_NAMESPACES_OFFSET));
   }

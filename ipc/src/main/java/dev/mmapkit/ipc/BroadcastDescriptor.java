@@ -37,6 +37,9 @@ import dev.mmapkit.internal.FileHeader;
  *       issued</td></tr>
  *   <tr><td>{@value #DROPPED_RECEIVERS_OFFSET}</td><td>8</td><td>receivers dropped because their
  *       process was gone</td></tr>
+ *   <tr><td>{@value #TRANSMITTER_LIVENESS_OFFSET}</td><td>8</td><td>how the transmitter's liveness
+ *       is judged: {@value #LIVENESS_BY_LOCK} while it holds an open-file-description lock on the
+ *       first byte of its pid word, {@value #LIVENESS_BY_PID} by pid and start time</td></tr>
  *   <tr><td>{@value #PID_NAMESPACES_OFFSET}</td><td>8 × 8</td><td>the PID namespaces of the
  *       processes that wrote the file, as in a ring ({@link PidNamespaces})</td></tr>
  *   <tr><td>{@value #RECEIVERS_OFFSET}</td><td>{@value #RECEIVER_SLOT_SIZE} × {@value
@@ -44,7 +47,10 @@ import dev.mmapkit.internal.FileHeader;
  *       #RECEIVER_OWNER}; 0 = free, the owner process's identity (pid × 2^41 + start time) once
  *       joined, minus the identity of the process that joins, leaves or frees the slot meanwhile),
  *       position (8, at {@value #RECEIVER_POSITION}: bytes it has read past), lapped count (8, at
- *       {@value #RECEIVER_LAPPED})</td></tr>
+ *       {@value #RECEIVER_LAPPED}), liveness (8, at {@value #RECEIVER_LIVENESS}: {@value
+ *       #LIVENESS_BY_LOCK} while the owner holds an open-file-description lock on the slot's first
+ *       byte, {@value #LIVENESS_BY_PID} if it is judged by its identity; stored before the owner
+ *       word that publishes it)</td></tr>
  *   <tr><td>{@value #DATA_OFFSET}</td><td>capacity</td><td>records</td></tr>
  * </table>
  *
@@ -61,7 +67,7 @@ public final class BroadcastDescriptor {
   public static final String KIND = "BCST";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /** Header parameter index of the capacity. */
   public static final int CAPACITY_PARAMETER = 0;
@@ -95,6 +101,7 @@ public final class BroadcastDescriptor {
       BACK_PRESSURE_COUNT_OFFSET = TRANSMITTER_START_TIME_OFFSET + 8,
       WAKE_COUNT_OFFSET = BACK_PRESSURE_COUNT_OFFSET + 8,
       DROPPED_RECEIVERS_OFFSET = WAKE_COUNT_OFFSET + 8,
+      TRANSMITTER_LIVENESS_OFFSET = DROPPED_RECEIVERS_OFFSET + 8,
       PID_NAMESPACES_OFFSET = TRANSMITTER_PID_OFFSET + LINE,
       RECEIVERS_OFFSET = 2 * FileHeader.SIZE,
       DATA_OFFSET = 4 * FileHeader.SIZE;
@@ -106,7 +113,24 @@ public final class BroadcastDescriptor {
   public static final int RECEIVER_SLOT_SIZE = 128;
 
   /** Offsets within a receiver slot. */
-  public static final int RECEIVER_OWNER = 0, RECEIVER_POSITION = 8, RECEIVER_LAPPED = 16;
+  public static final int RECEIVER_OWNER = 0,
+      RECEIVER_POSITION = 8,
+      RECEIVER_LAPPED = 16,
+      RECEIVER_LIVENESS = 24;
+
+  /**
+   * A liveness word's value: the owner holds an open-file-description lock on the first byte of its
+   * slot (a receiver's owner word, the transmitter's pid word), which the kernel drops when its
+   * process dies, in whatever PID namespace; as in a ring ({@link
+   * RingBufferDescriptor#LIVENESS_BY_LOCK}).
+   */
+  public static final long LIVENESS_BY_LOCK = RingBufferDescriptor.LIVENESS_BY_LOCK;
+
+  /**
+   * A liveness word's value: the owner is judged by pid and start time through {@code /proc} (no
+   * native access, or no such locks on the file's file system), only within one PID namespace.
+   */
+  public static final long LIVENESS_BY_PID = RingBufferDescriptor.LIVENESS_BY_PID;
 
   /** Record header: length int at 0, type int at 4. */
   public static final int HEADER_LENGTH = 8, LENGTH_OFFSET = 0, TYPE_OFFSET = 4;
@@ -127,7 +151,7 @@ public final class BroadcastDescriptor {
   public static final int MAX_RECORD_LENGTH = 1 << 30;
 
   static {
-    if (DROPPED_RECEIVERS_OFFSET + 8 > PID_NAMESPACES_OFFSET
+    if (TRANSMITTER_LIVENESS_OFFSET + 8 > PID_NAMESPACES_OFFSET
         || PID_NAMESPACES_OFFSET + 8L * PidNamespaces.ENTRIES > RECEIVERS_OFFSET
         || RECEIVERS_OFFSET + (long) RECEIVER_SLOTS * RECEIVER_SLOT_SIZE > DATA_OFFSET) {
       throw new AssertionError("counters, namespace table or receiver table overlap");

@@ -4,6 +4,7 @@ import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
 import dev.mmapkit.FileFormatException;
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * it from one thread at a time; open one per reading thread. It holds a slot in the file's receiver
  * table from open to {@link #close()}, where it publishes its position (which a reliable
  * transmitter waits for), its lapped count and whether it sleeps; a receiver whose process dies is
- * dropped from the table by the transmitter or the next receiver to join.
+ * dropped from the table by the transmitter or the next receiver to join. With native access it
+ * holds its slot by a lock on one byte of the file (see {@link
+ * BroadcastDescriptor#RECEIVER_LIVENESS}), so it is dropped also when its process ran in another
+ * container, or when it becomes unreachable without being closed.
  *
  * <p>Each message is copied out of the ring into this receiver's own buffer and validated before it
  * is handed over: after the copy the receiver re-reads the tail intent, and if the transmitter may
@@ -41,6 +45,7 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
   private final long mask;
   private final int maxMessageLength;
   private final Arena arena = Arena.ofAuto();
+  private final ByteLocks locks; // holds this receiver's slot; null: judged by pid, or no slot
   private final ReceiverTable receivers;
   private final int slot;
   private final MemorySegment slotSegment;
@@ -65,9 +70,17 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
     this.maxMessageLength = BroadcastDescriptor.maxMessageLength(capacity);
     this.copy = arena.allocate(Math.min(INITIAL_COPY_SIZE, Math.max(8, maxMessageLength)), 8);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
-    this.receivers = new ReceiverTable(meta);
+    this.locks = writable ? ByteLocks.open(file.path(), true).orElse(null) : null;
+    this.receivers = new ReceiverTable(meta, locks);
     if (writable) {
-      this.slot = receivers.join(this::tail);
+      try {
+        this.slot = receivers.join(this::tail);
+      } catch (RuntimeException e) {
+        if (locks != null) locks.close();
+        throw e;
+      }
+      // Unreachable without close(): its lock goes, and with it the slot (see ReceiverTable).
+      if (locks != null) SharedMemoryFile.CLEANER.register(this, locks::close);
       this.slotSegment = meta;
       this.slotOffset = receiverOffset(slot);
     } else {
@@ -348,6 +361,7 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
     closed = true;
     // A receiver that was dropped leaves its former slot alone: it may be someone else's now.
     if (slot >= 0) receivers.leave(slot);
+    if (locks != null) locks.close();
     file.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.mmapkit.ipc;
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
 import dev.mmapkit.MappedFile;
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.MappedAtomics;
 import dev.mmapkit.internal.NativeAccess;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
   private final long mask;
   private final int maxMessageLength;
   private final boolean reliable;
+  private final ByteLocks locks; // holds the transmitter's pid word; null: judged by pid
   private final ReceiverTable receivers;
   private final Optional<NativeAccess> nativeAccess = NativeAccess.get();
 
@@ -54,7 +56,8 @@ public final class BroadcastTransmitter implements AutoCloseable {
   private long receiverTimeoutNanos = Duration.ofSeconds(1).toNanos();
   private long lastWaiterCheckNanos = System.nanoTime();
 
-  BroadcastTransmitter(MappedFile file, Path path, long capacity, boolean reliable) {
+  BroadcastTransmitter(
+      MappedFile file, Path path, long capacity, boolean reliable, ByteLocks locks) {
     this.file = file;
     this.path = path;
     this.meta = file.chunk(0);
@@ -64,7 +67,9 @@ public final class BroadcastTransmitter implements AutoCloseable {
     this.mask = capacity - 1;
     this.maxMessageLength = BroadcastDescriptor.maxMessageLength(capacity);
     this.reliable = reliable;
-    this.receivers = new ReceiverTable(meta);
+    this.locks = locks;
+    this.receivers = new ReceiverTable(meta, locks);
+    if (locks != null) SharedMemoryFile.CLEANER.register(this, locks::close);
     this.limit = capacity;
   }
 
@@ -240,6 +245,7 @@ public final class BroadcastTransmitter implements AutoCloseable {
   /** Unmaps the file. The file stays; receivers keep reading what is there. */
   @Override
   public void close() throws IOException {
+    if (locks != null) locks.close();
     file.close();
   }
 

@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +33,6 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   // Native byte order: little-endian on the platforms mmapkit supports, as the layout says.
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-
-  static final Cleaner CLEANER = Cleaner.create();
 
   private static final long UNAWAITED_PARK_NANOS = 50_000;
   private static final int HEARTBEAT_EVERY_READS = 256;
@@ -98,7 +95,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
     this.nativeAccess = NativeAccess.get();
     this.judge = ByteLocks.open(path, false).orElse(null);
-    CLEANER.register(this, unmapping(file, judge));
+    SharedMemoryFile.CLEANER.register(this, unmapping(file, judge));
   }
 
   /**

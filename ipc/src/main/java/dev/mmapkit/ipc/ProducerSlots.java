@@ -5,7 +5,6 @@ import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedAtomics;
-import dev.mmapkit.internal.NativeCallException;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -64,7 +63,7 @@ final class ProducerSlots {
   private ProducerSlots(Path path) {
     locks = ByteLocks.open(path, true).orElse(null);
     if (locks != null) {
-      MappedRingBuffer.CLEANER.register(this, locks::close);
+      SharedMemoryFile.CLEANER.register(this, locks::close);
     } else {
       synchronized (ProducerSlots.class) {
         HELD_BY_PID.add(this);
@@ -227,44 +226,28 @@ final class ProducerSlots {
     if (pid < 0) return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, -pid);
     if (pid == 0) return false;
     long start = (long) LONG.getVolatile(meta, offset + PRODUCER_START_TIME);
-    boolean byLock = (long) LONG.getVolatile(meta, offset + PRODUCER_LIVENESS) == LIVENESS_BY_LOCK;
+    long liveness = (long) LONG.getVolatile(meta, offset + PRODUCER_LIVENESS);
     // Changing hands between the loads: not known dead.
     if ((long) LONG.getVolatile(meta, offset + PRODUCER_PID) != pid) return true;
-    if (byLock && judge != null) {
-      try {
-        return judge.isHeldByOther(offset + PRODUCER_PID);
-      } catch (NativeCallException e) {
-        // Not known from the lock: the pid's evidence, which counts as alive what it cannot see.
-      }
-    }
-    return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, pid, start);
+    return Liveness.mayBeAlive(
+        judge,
+        offset + PRODUCER_PID,
+        liveness,
+        () -> PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, pid, start));
   }
 
   /**
    * Makes the slot at {@code offset}, which this process moves (its pid word is {@link #inFlux()}),
-   * this process's: locked if it can be, then recorded, and published by the pid store last.
+   * this process's: locked if it can be (nobody else holds the lock: a slot is free, or taken from
+   * a dead owner, only once its lock is gone), then recorded, and published by the pid store last.
    */
   private void takeSlot(MemorySegment meta, long offset, long thread) {
     // A dead owner's claims in flight become unrecoverable: they would count as ours.
     clearClaims(meta, offset);
-    LONG.setVolatile(
-        meta, offset + PRODUCER_LIVENESS, lock(offset) ? LIVENESS_BY_LOCK : LIVENESS_BY_PID);
+    LONG.setVolatile(meta, offset + PRODUCER_LIVENESS, Liveness.lock(locks, offset + PRODUCER_PID));
     LONG.setVolatile(meta, offset + PRODUCER_THREAD, thread);
     LONG.setVolatile(meta, offset + PRODUCER_START_TIME, Processes.currentStartTime());
     LONG.setVolatile(meta, offset + PRODUCER_PID, Processes.currentPid());
-  }
-
-  /**
-   * Takes the lock of the slot at {@code offset}. Nobody else holds it: a slot is free or taken
-   * from a dead owner only once its lock is gone.
-   */
-  private boolean lock(long offset) {
-    if (locks == null) return false;
-    try {
-      return locks.tryLock(offset + PRODUCER_PID);
-    } catch (NativeCallException e) {
-      return false; // judged by pid, then
-    }
   }
 
   /** Forgets the claims of a slot that changes hands: none in flight, none recorded. */

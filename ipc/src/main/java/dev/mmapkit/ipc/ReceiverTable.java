@@ -2,7 +2,9 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 
+import dev.mmapkit.internal.ByteLocks;
 import dev.mmapkit.internal.MappedAtomics;
+import dev.mmapkit.internal.NativeCallException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -17,18 +19,28 @@ import java.util.function.LongSupplier;
  * sees a pid with another process's start time. Whoever changes a slot first moves the owner word
  * by compare-and-set from the exact value it saw to minus its own identity, does its work, then
  * stores the final value: so a slot in flux names a process, which counts as alive while that
- * process runs and is freed like any dead owner's slot once it is gone. Liveness is exact (pid and
- * start time), so a live receiver or joiner never loses its slot, and the bit of slot {@code s} in
- * the sleepers' mask is only set by its owner and only cleared by its owner or by whoever holds the
- * slot in flux.
+ * process runs and is freed like any dead owner's slot once it is gone. Liveness is exact, so a
+ * live receiver or joiner never loses its slot, and the bit of slot {@code s} in the sleepers' mask
+ * is only set by its owner and only cleared by its owner or by whoever holds the slot in flux.
+ *
+ * <p>A joined owner with native access holds an open-file-description lock on its slot's first byte
+ * ({@link Liveness}), which the kernel drops when its process dies in whatever PID namespace, or
+ * when the receiver's descriptor is closed; the slot's liveness word says so. An owner without one,
+ * and a slot in flux, are judged by pid and start time.
  */
 final class ReceiverTable {
   static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
   private final MemorySegment meta;
+  private final ByteLocks locks;
 
-  ReceiverTable(MemorySegment meta) {
+  /**
+   * @param locks the descriptor through which this table's user holds its own slot's lock and looks
+   *     at the others' (it must hold no lock on a slot it judges); null: liveness by pid
+   */
+  ReceiverTable(MemorySegment meta, ByteLocks locks) {
     this.meta = meta;
+    this.locks = locks;
   }
 
   /** The slot's owner word: 0 free, an identity, or minus an identity while in flux. */
@@ -61,8 +73,22 @@ final class ReceiverTable {
 
   /** Whether the process that holds {@code slot} (owning it or changing it) may be alive. */
   boolean alive(int slot) {
-    long owner = owner(slot);
-    return owner != 0 && PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner));
+    return mayBeAlive(slot, owner(slot));
+  }
+
+  /** Whether {@code owner}, read from {@code slot}'s owner word, may be alive. */
+  private boolean mayBeAlive(int slot, long owner) {
+    if (owner == 0) return false;
+    if (owner < 0) return PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, -owner);
+    long offset = receiverOffset(slot);
+    long liveness = (long) LONG.getVolatile(meta, offset + RECEIVER_LIVENESS);
+    // Changed hands between the loads: not known dead.
+    if (owner(slot) != owner) return true;
+    return Liveness.mayBeAlive(
+        locks,
+        offset + RECEIVER_OWNER,
+        liveness,
+        () -> PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, owner));
   }
 
   /** Marks the receiver in {@code slot} asleep: one atomic or. */
@@ -92,11 +118,7 @@ final class ReceiverTable {
         long offset = receiverOffset(slot);
         long owner = owner(slot);
         // Judge the owner read here, which the compare-and-set expects, not a newer one.
-        boolean take =
-            pass == 0
-                ? owner == 0
-                : owner != 0
-                    && !PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner));
+        boolean take = pass == 0 ? owner == 0 : owner != 0 && !mayBeAlive(slot, owner);
         if (!take || !MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me))
           continue;
         if (owner != 0) MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
@@ -107,6 +129,9 @@ final class ReceiverTable {
         VarHandle.fullFence();
         LONG.setVolatile(meta, offset + RECEIVER_POSITION, tail.getAsLong());
         LONG.setVolatile(meta, offset + RECEIVER_LAPPED, 0L);
+        // Nobody else holds the lock: a slot is free, or taken from a dead owner, once it is gone.
+        LONG.setVolatile(
+            meta, offset + RECEIVER_LIVENESS, Liveness.lock(locks, offset + RECEIVER_OWNER));
         LONG.setVolatile(meta, offset + RECEIVER_OWNER, me);
         return slot;
       }
@@ -125,6 +150,8 @@ final class ReceiverTable {
     long me = ProcessIdentity.current();
     long offset = receiverOffset(slot);
     if (!MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, me, -me)) return false;
+    // In flux, the slot is judged by pid: the lock goes before the next joiner can look for it.
+    unlock(offset + RECEIVER_OWNER);
     free(slot, offset);
     return true;
   }
@@ -141,11 +168,9 @@ final class ReceiverTable {
     for (int slot = 0; slot < RECEIVER_SLOTS; slot++) {
       long offset = receiverOffset(slot);
       long owner = owner(slot);
-      if (owner == 0 || PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, Math.abs(owner))) {
-        continue;
-      }
+      if (owner == 0 || mayBeAlive(slot, owner)) continue;
       if (MappedAtomics.compareAndSetLong(meta, offset + RECEIVER_OWNER, owner, -me)) {
-        free(slot, offset);
+        free(slot, offset); // its owner's lock, if it had one, is gone
         MappedAtomics.getAndAddLong(meta, DROPPED_RECEIVERS_OFFSET, 1L);
         dropped++;
       }
@@ -153,9 +178,20 @@ final class ReceiverTable {
     return dropped;
   }
 
+  /** Frees a slot this process holds in flux, with no lock held on it. */
   private void free(int slot, long offset) {
     wake(slot);
+    LONG.setVolatile(meta, offset + RECEIVER_LIVENESS, LIVENESS_BY_PID);
     LONG.setVolatile(meta, offset + RECEIVER_OWNER, 0L);
+  }
+
+  private void unlock(long offset) {
+    if (locks == null) return;
+    try {
+      locks.unlock(offset);
+    } catch (NativeCallException e) {
+      // Held until the descriptor closes: the next owner of the slot is judged by pid meanwhile.
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.mmapkit.internal.FileHeader;
 import dev.mmapkit.internal.MappedFaults;
 import dev.mmapkit.internal.Processes;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,6 +33,12 @@ import java.util.regex.Pattern;
  */
 final class SharedMemoryFile {
   private SharedMemoryFile() {}
+
+  /**
+   * Cleans up after ring and broadcast objects once they are unreachable: unmaps a ring's file,
+   * closes lock descriptors ({@link Liveness}).
+   */
+  static final Cleaner CLEANER = Cleaner.create();
 
   /** Tells apart the temporary files of threads of this process that create the same name. */
   private static final AtomicLong CREATES = new AtomicLong();

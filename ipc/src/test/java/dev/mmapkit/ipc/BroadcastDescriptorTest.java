@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class BroadcastDescriptorTest {
 
   @Test
-  void offsetsAreThoseOfVersion4() {
-    assertEquals(4, VERSION);
+  void offsetsAreThoseOfVersion5() {
+    assertEquals(5, VERSION);
     assertEquals("BCST", KIND);
     assertEquals(4096, TAIL_INTENT_OFFSET);
     assertEquals(4104, TAIL_OFFSET);
@@ -24,6 +24,7 @@ class BroadcastDescriptorTest {
     assertEquals(4368, BACK_PRESSURE_COUNT_OFFSET);
     assertEquals(4376, WAKE_COUNT_OFFSET);
     assertEquals(4384, DROPPED_RECEIVERS_OFFSET);
+    assertEquals(4392, TRANSMITTER_LIVENESS_OFFSET);
     assertEquals(4480, PID_NAMESPACES_OFFSET);
     assertEquals(8192, RECEIVERS_OFFSET);
     assertEquals(64, RECEIVER_SLOTS);
@@ -34,7 +35,10 @@ class BroadcastDescriptorTest {
     assertEquals(1, LOSSY);
     assertEquals(2, RELIABLE);
     assertArrayEquals(
-        new int[] {0, 8, 16}, new int[] {RECEIVER_OWNER, RECEIVER_POSITION, RECEIVER_LAPPED});
+        new int[] {0, 8, 16, 24},
+        new int[] {RECEIVER_OWNER, RECEIVER_POSITION, RECEIVER_LAPPED, RECEIVER_LIVENESS});
+    assertEquals(1, LIVENESS_BY_LOCK);
+    assertEquals(0, LIVENESS_BY_PID);
     assertTrue(RECEIVER_SLOTS <= Long.SIZE, "one bit per slot in the sleepers' mask");
   }
 

@@ -1,6 +1,7 @@
 package dev.mmapkit.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -60,6 +61,19 @@ class PidNamespacesTest {
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
+  /**
+   * Kills the JVM in {@code unshare}'s namespace with SIGKILL, then {@code unshare}: destroying
+   * {@code unshare} alone closes the child's stdin as well, and a child that reads it may leave
+   * before {@code --kill-child}'s signal arrives.
+   */
+  private static void kill(Process unshare) throws Exception {
+    for (ProcessHandle jvm : unshare.descendants().toList()) {
+      jvm.destroyForcibly();
+      jvm.onExit().get();
+    }
+    unshare.destroyForcibly().waitFor();
+  }
+
   private static String firstLine(Process child) throws Exception {
     return new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
         .readLine();
@@ -93,6 +107,42 @@ class PidNamespacesTest {
   }
 
   @Test
+  void aReceiverOfAnotherNamespaceHoldsAReliableTransmitterWhileItLivesAndIsDroppedOnceKilled()
+      throws Exception {
+    Path path = rings.path("reliable");
+    try (BroadcastTransmitter transmitter = Broadcast.createReliableTransmitter(path, 4096)) {
+      transmitter.receiverTimeout(java.time.Duration.ofMillis(100));
+      Process child = inNewPidNamespace(JoinAndWaitMain.class, path.toString());
+      try {
+        String joined = firstLine(child);
+        assertTrue(joined != null && joined.startsWith("joined "), "child: " + joined);
+        while (transmitter.transmit(1, new byte[100])) {
+          // up to a ring ahead of the child, which does not read
+        }
+        long until = System.nanoTime() + 500_000_000L;
+        while (System.nanoTime() < until) {
+          assertFalse(transmitter.transmit(1, new byte[100]), "a live receiver was dropped");
+          Thread.sleep(5);
+        }
+        BroadcastStats stats = Broadcast.readStats(path);
+        assertEquals(1, stats.receivers().size(), stats.toString());
+        assertTrue(stats.receivers().get(0).alive(), stats.toString());
+      } finally {
+        kill(child);
+      }
+      // Its pid means nothing here, but the kernel dropped its slot's lock: it cannot wedge us.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!transmitter.transmit(1, new byte[100])) {
+        assertTrue(System.nanoTime() < deadline, "a dead receiver wedged the transmitter");
+        Thread.sleep(5);
+      }
+      BroadcastStats stats = Broadcast.readStats(path);
+      assertEquals(1, stats.droppedReceivers(), stats.toString());
+      assertEquals(0, stats.receivers().size(), stats.toString());
+    }
+  }
+
+  @Test
   void aLiveProducerOfAnotherNamespaceKeepsItsClaimAndADeadOneIsRecoveredByItsSlotLock()
       throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("m2o"), 4096)) {
@@ -108,7 +158,7 @@ class PidNamespacesTest {
         assertEquals(List.of(1), types, "a live producer's claim is never taken away");
         assertEquals(0, ring.stats().unblocks());
       } finally {
-        child.destroyForcibly().waitFor(); // and with it the JVM (--kill-child)
+        kill(child);
       }
       // Dead now: its pid means nothing here, but the kernel dropped its slot's lock.
       List<Integer> types = new ArrayList<>();

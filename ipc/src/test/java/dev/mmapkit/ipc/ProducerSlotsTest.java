@@ -220,19 +220,22 @@ class ProducerSlotsTest {
 
   @Test
   void ringObjectsOfOneFileShareTheProcesssSlotsAndCloseGivesNoneBack() throws Exception {
-    try (RingBuffer ring = rings.create("ring", 1 << 20, true)) {
-      writeFromThreads(ring, 3, 10);
-      assertEquals(3, occupiedSlots(ring).size());
-    }
-    for (int reopen = 0; reopen < 5; reopen++) {
-      try (RingBuffer ring = RingBuffers.open(rings.path("ring"));
-          RingBuffer other = RingBuffers.open(rings.path("ring"))) {
-        assertEquals(3, occupiedSlots(ring).size(), "kept while this process lives");
-        writeFromThreads(ring, 2, 10);
-        writeFromThreads(other, 1, 10);
-        assertTrue(ring.write(1, new byte[4]));
-        assertTrue(other.write(1, new byte[4]), "this thread, its one slot, through both");
-        assertEquals(3, occupiedSlots(ring).size(), "new threads, this one too, took ended ones'");
+    // Slots held by lock are kept while a ring object of the process on the file is reachable
+    // (once none is, the cleaner closes their descriptor and the consumer frees them): this one.
+    try (RingBuffer first = rings.create("ring", 1 << 20, true)) {
+      writeFromThreads(first, 3, 10);
+      assertEquals(3, occupiedSlots(first).size());
+      for (int reopen = 0; reopen < 5; reopen++) {
+        try (RingBuffer ring = RingBuffers.open(rings.path("ring"));
+            RingBuffer other = RingBuffers.open(rings.path("ring"))) {
+          assertEquals(3, occupiedSlots(ring).size(), "closing gave none back");
+          writeFromThreads(ring, 2, 10);
+          writeFromThreads(other, 1, 10);
+          assertTrue(ring.write(1, new byte[4]));
+          assertTrue(other.write(1, new byte[4]), "this thread, its one slot, through both");
+          assertEquals(
+              3, occupiedSlots(ring).size(), "new threads, this one too, took ended ones'");
+        }
       }
     }
     try (RingBuffer ring = RingBuffers.open(rings.path("ring"))) {

@@ -2,7 +2,10 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.BroadcastDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mmapkit.internal.ByteLocks;
+import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import dev.mmapkit.testkit.ChildJvm;
 import java.lang.foreign.Arena;
@@ -13,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,14 @@ class ReceiverTableTest {
 
   private void setOwner(int slot, long owner) throws Exception {
     LONG.setVolatile(file(), receiverOffset(slot) + RECEIVER_OWNER, owner);
+  }
+
+  private void setLiveness(int slot, long liveness) throws Exception {
+    LONG.setVolatile(file(), receiverOffset(slot) + RECEIVER_LIVENESS, liveness);
+  }
+
+  private long liveness(int slot) throws Exception {
+    return (long) LONG.getVolatile(file(), receiverOffset(slot) + RECEIVER_LIVENESS);
   }
 
   private long owner(int slot) throws Exception {
@@ -189,5 +202,66 @@ class ReceiverTableTest {
       receiver.close();
       assertEquals(other, owner(slot), "close() must not evict the slot's new owner");
     }
+  }
+
+  @Test
+  void aReceiverHoldsItsSlotByALockAndASlotMarkedSoThatNobodyLocksIsDropped() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent(), "no native access");
+    try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
+        ByteLocks look = ByteLocks.open(path, false).orElseThrow()) {
+      assertTrue(look.isHeldByOther(TRANSMITTER_PID_OFFSET), "the transmitter holds its pid word");
+      assertEquals(LIVENESS_BY_LOCK, (long) LONG.getVolatile(file(), TRANSMITTER_LIVENESS_OFFSET));
+      BroadcastReceiver receiver = Broadcast.openReceiver(path);
+      int slot = receiver.slot();
+      assertEquals(LIVENESS_BY_LOCK, liveness(slot));
+      assertTrue(look.isHeldByOther(receiverOffset(slot) + RECEIVER_OWNER));
+      // Two slots naming this process: one marked as held by a lock that nobody holds (how a
+      // receiver killed in another PID namespace looks from here), one judged by pid.
+      setLiveness(20, LIVENESS_BY_LOCK);
+      setOwner(20, ProcessIdentity.current());
+      setOwner(21, ProcessIdentity.current());
+      Map<Integer, Boolean> alive = new HashMap<>();
+      BroadcastStats stats = Broadcast.readStats(path);
+      for (BroadcastStats.Receiver r : stats.receivers()) alive.put(r.slot(), r.alive());
+      assertEquals(Map.of(slot, true, 20, false, 21, true), alive, stats.toString());
+      assertTrue(stats.transmitterAlive());
+      try (BroadcastReceiver joiner = Broadcast.openReceiver(path)) {
+        assertEquals(0, owner(20), "the next joiner drops the slot nobody holds");
+        assertEquals(ProcessIdentity.current(), owner(21), "this process lives");
+        assertEquals(1, Broadcast.readStats(path).droppedReceivers());
+        assertEquals(LIVENESS_BY_LOCK, liveness(joiner.slot()));
+      }
+      setOwner(21, 0);
+      receiver.close();
+      assertEquals(LIVENESS_BY_PID, liveness(slot), "a free slot is judged by pid");
+      assertFalse(look.isHeldByOther(receiverOffset(slot) + RECEIVER_OWNER), "lock released");
+      transmitter.close();
+      assertFalse(look.isHeldByOther(TRANSMITTER_PID_OFFSET));
+      assertFalse(Broadcast.readStats(path).transmitterAlive(), "closed: no transmitter runs");
+    }
+  }
+
+  @Test
+  void aReceiverLeftUnclosedIsDroppedOnceUnreachable() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent(), "no native access");
+    try (BroadcastTransmitter transmitter = Broadcast.createReliableTransmitter(path, 4096)) {
+      transmitter.receiverTimeout(Duration.ofMillis(20));
+      int slot = openAndForgetAReceiver();
+      while (transmitter.transmit(1, new byte[100])) {
+        // up to a ring ahead of the forgotten receiver
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!transmitter.transmit(1, new byte[100])) {
+        assertTrue(System.nanoTime() < deadline, "a forgotten receiver held the transmitter back");
+        System.gc();
+        Thread.sleep(10);
+      }
+      assertEquals(0, owner(slot));
+      assertEquals(1, Broadcast.readStats(path).droppedReceivers());
+    }
+  }
+
+  private int openAndForgetAReceiver() throws Exception {
+    return Broadcast.openReceiver(path).slot();
   }
 }
