@@ -81,6 +81,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   private volatile long claimTimeoutNanos = Duration.ofSeconds(1).toNanos();
   private long lastSweepNanos = System.nanoTime();
   private long sleepEnabledSinceNanos;
+  private boolean consumerLockTried;
+  private volatile ByteLocks consumerLock; // held from the first sleep; null: judged by pid
 
   MappedRingBuffer(MappedFile file, Path path, long capacity, boolean manyToOne) {
     this.file = file;
@@ -357,9 +359,31 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    */
   void clearWaitersOfDeadConsumer() {
     long sleeper = (long) LONG.getVolatile(meta, WAITERS_OFFSET);
-    if (sleeper != 0 && !PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, sleeper)) {
+    if (sleeper != 0 && !sleeperMayBeAlive(sleeper)) {
       MappedAtomics.compareAndSetLong(meta, WAITERS_OFFSET, sleeper, 0L);
     }
+  }
+
+  /**
+   * Whether the consumer whose identity is {@code sleeper} may be running: by the consumer lock if
+   * it is the registered consumer and holds it ({@link #holdConsumerLock}), else by pid. This
+   * process is; and its own consumer's lock is not another descriptor's.
+   */
+  private boolean sleeperMayBeAlive(long sleeper) {
+    if (ProcessIdentity.isCurrent(sleeper)) return true;
+    long pid = (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET);
+    long start = (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET);
+    long liveness = (long) LONG.getVolatile(meta, CONSUMER_LIVENESS_OFFSET);
+    // A consumer registering between the loads: its liveness word is not the sleeper's.
+    boolean registered =
+        ProcessIdentity.names(sleeper, pid, start)
+            && (long) LONG.getVolatile(meta, CONSUMER_PID_OFFSET) == pid
+            && (long) LONG.getVolatile(meta, CONSUMER_START_TIME_OFFSET) == start;
+    return Liveness.mayBeAlive(
+        registered ? judge : null,
+        CONSUMER_PID_OFFSET,
+        liveness,
+        () -> PidNamespaces.mayBeAlive(meta, PID_NAMESPACES_OFFSET, sleeper));
   }
 
   /**
@@ -543,6 +567,8 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    */
   private void registerConsumer() {
     clearWaitersOfDeadConsumer();
+    // Judged by pid until it holds the consumer lock: the word may be the consumer's before.
+    LONG.setVolatile(meta, CONSUMER_LIVENESS_OFFSET, LIVENESS_BY_PID);
     LONG.setVolatile(meta, CONSUMER_PID_OFFSET, Processes.currentPid());
     LONG.setVolatile(meta, CONSUMER_START_TIME_OFFSET, Processes.currentStartTime());
     consumerRegistered = true;
@@ -737,6 +763,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       return messageReady();
     }
     if (!consumerRegistered) registerConsumer();
+    if (!consumerLockTried) holdConsumerLock();
     freeDeadProducerSlots();
     if (!sleepEnabled()) {
       LockSupport.parkNanos(Math.min(timeoutNanos, UNAWAITED_PARK_NANOS));
@@ -761,6 +788,26 @@ abstract sealed class MappedRingBuffer implements RingBuffer
       if (consumerRegistered) heartbeat();
     }
     return messageReady();
+  }
+
+  /**
+   * Takes the consumer lock, once, before this consumer first sleeps: a lock on the first byte of
+   * the consumer pid, which the kernel drops when this process dies, so that producers and the next
+   * consumer clear the waiter word of a consumer killed asleep in another PID namespace too. Held
+   * until this ring object is closed or unreachable; a consumer that finds it held by a consumer
+   * before (still open in its process) is judged by pid.
+   */
+  private void holdConsumerLock() {
+    consumerLockTried = true;
+    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
+    if (locks == null) return;
+    if (Liveness.lock(locks, CONSUMER_PID_OFFSET) != LIVENESS_BY_LOCK) {
+      locks.close();
+      return;
+    }
+    consumerLock = locks;
+    SharedMemoryFile.CLEANER.register(this, locks::close);
+    LONG.setVolatile(meta, CONSUMER_LIVENESS_OFFSET, LIVENESS_BY_LOCK);
   }
 
   /** Whether the record at the head is committed (or padding): something {@code read} consumes. */
@@ -917,6 +964,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
   @Override
   public final void close() {
     closed = true;
+    if (consumerLock != null) consumerLock.close();
   }
 
   /**
@@ -924,7 +972,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    * rings of {@link RingBuffers#readStats}); the cleaner's later close is a no-op.
    */
   final void unmapNow() throws IOException {
-    closed = true;
+    close();
     if (judge != null) judge.close();
     file.close();
   }

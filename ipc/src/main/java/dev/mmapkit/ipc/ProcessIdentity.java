@@ -39,6 +39,16 @@ final class ProcessIdentity {
     return pid > 0 && pid < 1L << (63 - START_TIME_BITS);
   }
 
+  /** Whether {@code identity} is this process's (false for any identity if this pid has none). */
+  static boolean isCurrent(long identity) {
+    return CURRENT != 0 && identity == CURRENT;
+  }
+
+  /** Whether {@code identity} names the process with {@code pid} and {@code startTime}. */
+  static boolean names(long identity, long pid, long startTime) {
+    return pid(identity) == pid && startTime(identity) == (startTime & START_TIME_MASK);
+  }
+
   static long pid(long identity) {
     return identity >>> START_TIME_BITS;
   }

@@ -25,6 +25,10 @@ import dev.mmapkit.internal.FileHeader;
  *       time</td></tr>
  *   <tr><td>{@value #RECORDS_READ_OFFSET}</td><td>8</td><td>records (not padding) the consumer
  *       has read</td></tr>
+ *   <tr><td>{@value #CONSUMER_LIVENESS_OFFSET}</td><td>8</td><td>how the registered consumer is
+ *       judged once it sleeps: {@value #LIVENESS_BY_LOCK} while it holds an open-file-description
+ *       lock on the first byte of the consumer pid, {@value #LIVENESS_BY_PID} by pid and start time
+ *       (stored before the pid when a consumer registers)</td></tr>
  *   <tr><td>{@value #WAKE_SEQUENCE_OFFSET}</td><td>4</td><td>futex word: producers increment it to
  *       wake a sleeping consumer (own line)</td></tr>
  *   <tr><td>{@value #SLEEP_ENABLED_OFFSET}</td><td>4</td><td>1 once a consumer has waited on the
@@ -118,7 +122,7 @@ public final class RingBufferDescriptor {
   public static final String KIND = "RING";
 
   /** The layout version this code reads and writes. */
-  public static final int VERSION = 8;
+  public static final int VERSION = 9;
 
   /** Ring type parameter: one producer thread, one consumer. */
   public static final int ONE_TO_ONE = 1;
@@ -143,6 +147,7 @@ public final class RingBufferDescriptor {
       CONSUMER_PID_OFFSET = CONSUMER_HEARTBEAT_OFFSET + 8,
       CONSUMER_START_TIME_OFFSET = CONSUMER_PID_OFFSET + 8,
       RECORDS_READ_OFFSET = CONSUMER_START_TIME_OFFSET + 8,
+      CONSUMER_LIVENESS_OFFSET = RECORDS_READ_OFFSET + 8,
       WAKE_SEQUENCE_OFFSET = CONSUMER_HEARTBEAT_OFFSET + LINE,
       SLEEP_ENABLED_OFFSET = WAKE_SEQUENCE_OFFSET + 4,
       WAITERS_OFFSET = WAKE_SEQUENCE_OFFSET + 8,

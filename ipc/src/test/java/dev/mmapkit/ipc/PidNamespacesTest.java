@@ -143,6 +143,33 @@ class PidNamespacesTest {
   }
 
   @Test
+  void aConsumerOfAnotherNamespaceKilledAsleepIsClearedFromTheWaiterWordByItsLock()
+      throws Exception {
+    try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("sleeper"), 4096)) {
+      Process child = inNewPidNamespace(AwaitMain.class, rings.path("sleeper").toString());
+      try {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (ring.stats().waiters() == 0) {
+          assertTrue(System.nanoTime() < deadline, "the child's consumer did not sleep");
+          Thread.sleep(10);
+        }
+      } finally {
+        kill(child);
+      }
+      // Producers that wake someone look at the sleeper at most once a second.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (ring.stats().waiters() != 0) {
+        assertTrue(System.nanoTime() < deadline, "producers go on waking a dead consumer");
+        assertTrue(ring.write(1, new byte[8])); // this process does not consume: producers clear it
+        Thread.sleep(50);
+      }
+      long wakeUps = ring.stats().wakeUps();
+      assertTrue(ring.write(1, new byte[8]));
+      assertEquals(wakeUps, ring.stats().wakeUps(), "no wake-up once the word is clear");
+    }
+  }
+
+  @Test
   void aLiveProducerOfAnotherNamespaceKeepsItsClaimAndADeadOneIsRecoveredByItsSlotLock()
       throws Exception {
     try (RingBuffer ring = RingBuffers.createManyToOne(rings.path("m2o"), 4096)) {

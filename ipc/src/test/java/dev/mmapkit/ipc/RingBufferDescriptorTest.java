@@ -11,7 +11,7 @@ class RingBufferDescriptorTest {
   @Test
   void layoutIsPinned() {
     assertEquals("RING", KIND);
-    assertEquals(8, VERSION);
+    assertEquals(9, VERSION);
     assertEquals(4096, TAIL_POSITION_OFFSET);
     assertEquals(4224, HEAD_CACHE_POSITION_OFFSET);
     assertEquals(4352, HEAD_POSITION_OFFSET);
@@ -19,6 +19,7 @@ class RingBufferDescriptorTest {
     assertEquals(4488, CONSUMER_PID_OFFSET);
     assertEquals(4496, CONSUMER_START_TIME_OFFSET);
     assertEquals(4504, RECORDS_READ_OFFSET);
+    assertEquals(4512, CONSUMER_LIVENESS_OFFSET);
     assertEquals(4608, WAKE_SEQUENCE_OFFSET);
     assertEquals(4612, SLEEP_ENABLED_OFFSET);
     assertEquals(4616, WAITERS_OFFSET);

@@ -2,8 +2,13 @@ package dev.mmapkit.ipc;
 
 import static dev.mmapkit.ipc.RingBufferDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mmapkit.internal.ByteLocks;
+import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +62,43 @@ class RingWaitingTest {
       ring.read((t, b, o, l) -> {}, 1);
       assertEquals(0, sleeper(ring));
       assertEquals(0, ring.stats().waiters());
+    }
+  }
+
+  @Test
+  void aSleepingConsumerHoldsTheConsumerLockAndIsJudgedByItOnceRegistered() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent(), "no native access");
+    long parent = ProcessHandle.current().parent().orElseThrow().pid();
+    long parentStart = Processes.startTime(parent).orElseThrow();
+    long live = ProcessIdentity.of(parent, parentStart);
+    try (MappedRingBuffer ring =
+            (MappedRingBuffer) RingBuffers.createManyToOne(rings.path("ring"), 4096);
+        ByteLocks look = ByteLocks.open(rings.path("ring"), false).orElseThrow()) {
+      MemorySegment meta = ring.meta;
+      // The registered consumer, a live process by pid, marked as holding a lock nobody holds:
+      // how a consumer killed asleep in another PID namespace looks from here.
+      meta.set(ValueLayout.JAVA_LONG, CONSUMER_PID_OFFSET, parent);
+      meta.set(ValueLayout.JAVA_LONG, CONSUMER_START_TIME_OFFSET, parentStart);
+      meta.set(ValueLayout.JAVA_LONG, CONSUMER_LIVENESS_OFFSET, LIVENESS_BY_PID);
+      setSleeper(ring, live);
+      ring.clearWaitersOfDeadConsumer();
+      assertEquals(live, sleeper(ring), "by pid: alive");
+      meta.set(ValueLayout.JAVA_LONG, CONSUMER_LIVENESS_OFFSET, LIVENESS_BY_LOCK);
+      ring.clearWaitersOfDeadConsumer();
+      assertEquals(0, sleeper(ring), "by lock: dead");
+      // A sleeper that is not the registered consumer is judged by pid, whatever the word says.
+      meta.set(ValueLayout.JAVA_LONG, CONSUMER_PID_OFFSET, 1L);
+      setSleeper(ring, live);
+      ring.clearWaitersOfDeadConsumer();
+      assertEquals(live, sleeper(ring));
+      setSleeper(ring, 0);
+      // This process's consumer: it takes the lock before its first sleep, and keeps it.
+      assertFalse(ring.awaitMessages(1_000_000));
+      assertEquals(LIVENESS_BY_LOCK, meta.get(ValueLayout.JAVA_LONG, CONSUMER_LIVENESS_OFFSET));
+      assertEquals(Processes.currentPid(), meta.get(ValueLayout.JAVA_LONG, CONSUMER_PID_OFFSET));
+      assertTrue(look.isHeldByOther(CONSUMER_PID_OFFSET));
+      ring.close();
+      assertFalse(look.isHeldByOther(CONSUMER_PID_OFFSET), "released by close()");
     }
   }
 
