@@ -15,11 +15,13 @@ import java.util.List;
  * @param waiters receivers asleep now
  * @param droppedReceivers receivers dropped from the table because their process was gone
  * @param transmitterPid the process that created the file
- * @param transmitterAlive whether that process may still be running (false only if shown gone)
+ * @param transmitterAlive whether the transmitter may still be running: by its lock (false once
+ *     it is closed or its process is gone, in whatever PID namespace), or for a transmitter without
+ *     native access by pid (false only if shown gone)
  * @param receivers the receivers in the table
- * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1, no
- *     process's liveness is judged and every process counts as alive (docs/ipc.md, "Processes in
- *     different containers")
+ * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1,
+ *     processes judged by pid (those without native access) count as alive (docs/ipc.md,
+ *     "Processes in different containers")
  */
 public record BroadcastStats(
     long capacity,
@@ -45,7 +47,8 @@ public record BroadcastStats(
    * @param lag bytes transmitted that it has not read
    * @param lappedCount times it was overwritten and skipped ahead (lossy mode)
    * @param waiting whether it sleeps now
-   * @param alive whether its process is running
+   * @param alive whether it may be running: by its slot's lock (false once it is closed or
+   *     unreachable, or its process is gone), or by pid for a receiver without native access
    */
   public record Receiver(
       int slot,

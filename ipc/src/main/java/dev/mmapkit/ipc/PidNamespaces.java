@@ -22,10 +22,11 @@ import java.nio.file.Path;
  * new namespace joins: the interpreter runs it unguarded, and a file that another process shrinks
  * meanwhile would kill the JVM (see {@code MappedAtomics}). A process judges others' liveness only
  * while the table holds its own namespace and no other ({@link #canJudge}); as soon as a second
- * namespace has used the file, everyone counts as alive for everyone, for the life of the file: no
- * dead producer's claim is unblocked and no dead receiver dropped automatically, which can wedge
- * the ring, but never takes anything from a live process. A process whose namespace cannot be read
- * registers {@link #UNKNOWN}, which has the same effect.
+ * namespace has used the file, everyone judged by pid counts as alive for everyone, for the life of
+ * the file: no such dead producer's claim is unblocked and no such dead receiver dropped
+ * automatically, which can wedge the ring, but never takes anything from a live process. A process
+ * whose namespace cannot be read registers {@link #UNKNOWN}, which has the same effect. Processes
+ * with native access are judged by their locks instead ({@link Liveness}), in any namespace.
  */
 final class PidNamespaces {
   private PidNamespaces() {}

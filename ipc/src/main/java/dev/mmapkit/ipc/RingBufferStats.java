@@ -19,9 +19,9 @@ package dev.mmapkit.ipc;
  * @param heartbeatMillis epoch milliseconds of the consumer's last read; 0 if it never read
  * @param consumerPid the last consumer's process id; 0 if none
  * @param producers registered producer processes
- * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1, no
- *     process's liveness is judged and every process counts as alive (docs/ipc.md, "Processes in
- *     different containers")
+ * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1,
+ *     processes judged by pid (those without native access) count as alive (docs/ipc.md,
+ *     "Processes in different containers")
  */
 public record RingBufferStats(
     long capacity,
