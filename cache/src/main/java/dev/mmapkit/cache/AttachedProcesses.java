@@ -55,7 +55,7 @@ final class AttachedProcesses {
    *     processes that are running (or whose liveness is unknown)
    */
   static AttachedProcesses attach(MemorySegment file, Path path) throws MmapkitException {
-    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
+    ByteLocks locks = ByteLocks.open(path, true, file).orElse(null);
     try {
       AttachedProcesses attached = claimSlot(file, locks);
       if (attached != null) return attached;

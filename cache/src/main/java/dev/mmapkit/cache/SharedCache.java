@@ -276,7 +276,7 @@ public final class SharedCache implements AutoCloseable {
             if (mapped.size() < size) throw changedWhileOpening(path);
             MemorySegment file = mapped.chunk(0);
             FileHeader header = FileHeader.readFrom(file, path, KIND, VERSION);
-            ByteLocks locks = ByteLocks.open(real, false).orElse(null);
+            ByteLocks locks = ByteLocks.open(real, false, file).orElse(null);
             try {
               return statsOf(
                   file,

@@ -1,5 +1,9 @@
 package dev.mmapkit.internal;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A descriptor never conflicts with its own locks: {@link #isHeldByOther} through the descriptor
  * that holds a byte answers false for it. Look through another one, or know your own bytes.
+ *
+ * <p>The descriptor is opened by path, after the caller mapped the file: if the path names another
+ * file by then (deleted and created again), locks through it would say nothing about the mapped
+ * one, and a live owner would look dead to everyone who judges through the mapped file. So {@link
+ * #open} keeps a descriptor only if the file it opened starts with the same bytes as the mapping (a
+ * {@link FileHeader}, which names its creator and the millisecond of its creation).
  */
 public final class ByteLocks implements AutoCloseable {
   private final NativeAccess access;
@@ -29,13 +39,15 @@ public final class ByteLocks implements AutoCloseable {
 
   /**
    * A descriptor of {@code path} for byte locks, or empty where they cannot be used: no native
-   * access, a file that cannot be opened again, or a file system without open-file-description
-   * locks ({@code EINVAL}).
+   * access, a file that cannot be opened again, a file system without open-file-description locks
+   * ({@code EINVAL}), or a file that is not the one mapped at {@code mapping} any more.
    *
    * @param write whether this descriptor will hold locks (a write lock needs a writable
    *     descriptor), or only look
+   * @param mapping the caller's mapping of the file, from its first byte: its first {@link
+   *     FileHeader#SIZE} bytes (all of it, if shorter) must be the file's
    */
-  public static Optional<ByteLocks> open(Path path, boolean write) {
+  public static Optional<ByteLocks> open(Path path, boolean write, MemorySegment mapping) {
     Optional<NativeAccess> access = NativeAccess.get();
     if (access.isEmpty()) return Optional.empty();
     NativeAccess n = access.get();
@@ -47,12 +59,35 @@ public final class ByteLocks implements AutoCloseable {
     }
     try {
       n.isRangeLockedByOther(fd, 0, 1);
-      return Optional.of(new ByteLocks(n, fd));
     } catch (NativeCallException e) {
       n.close(fd);
       if (e.errno() == NativeCallException.EINVAL) return Optional.empty();
       throw e;
     }
+    if (!opensMappedFile(fd, mapping)) {
+      n.close(fd);
+      return Optional.empty();
+    }
+    return Optional.of(new ByteLocks(n, fd));
+  }
+
+  /**
+   * Whether descriptor {@code fd} is open on a file that starts as {@code mapping} does, read
+   * through {@code /proc/self/fd}, which opens the descriptor's file whatever its path names now. A
+   * file that cannot be read so counts as another.
+   */
+  private static boolean opensMappedFile(int fd, MemorySegment mapping) {
+    int length = (int) Math.min(FileHeader.SIZE, mapping.byteSize());
+    ByteBuffer start = ByteBuffer.allocate(length);
+    try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + fd))) {
+      while (start.hasRemaining() && channel.read(start, start.position()) > 0) {
+        // until the buffer is full or the file ends
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return !start.hasRemaining()
+        && MemorySegment.ofBuffer(start.flip()).mismatch(mapping.asSlice(0, length)) == -1;
   }
 
   /** Takes the lock of the byte at {@code offset} if no other descriptor holds it. */

@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mmapkit.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +46,32 @@ class OfdLockTest {
     } finally {
       access.close(a);
       if (b >= 0) access.close(b);
+    }
+  }
+
+  @Test
+  void byteLocksAreRefusedForAFileThatIsNotTheMappedOne() throws Exception {
+    assumeTrue(NativeAccess.get().isPresent());
+    Path file = dir.resolve("f");
+    byte[] content = new byte[8192];
+    content[100] = 7;
+    Files.write(file, content);
+    try (Arena arena = Arena.ofConfined();
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, 8192, arena);
+      try (ByteLocks locks = ByteLocks.open(file, true, mapping).orElseThrow()) {
+        assertTrue(locks.tryLock(3));
+      }
+      // Deleted and created again under its name, with another header: not the mapped file.
+      Files.delete(file);
+      content[100] = 8;
+      Files.write(file, content);
+      assertTrue(ByteLocks.open(file, true, mapping).isEmpty());
+      content[100] = 7;
+      Files.write(file, Arrays.copyOf(content, 100));
+      assertTrue(ByteLocks.open(file, false, mapping).isEmpty(), "shorter than the header");
+      Files.write(file, content);
+      assertTrue(ByteLocks.open(file, false, mapping).isPresent(), "the same bytes again");
     }
   }
 

@@ -87,7 +87,7 @@ public final class Broadcast {
             FileHeader.createdNow(KIND, VERSION, capacity, mode),
             PID_NAMESPACES_OFFSET);
     MemorySegment meta = file.chunk(0);
-    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
+    ByteLocks locks = ByteLocks.open(path, true, meta).orElse(null);
     LONG.setVolatile(
         meta, TRANSMITTER_LIVENESS_OFFSET, Liveness.lock(locks, TRANSMITTER_PID_OFFSET));
     LONG.setVolatile(meta, TRANSMITTER_START_TIME_OFFSET, Processes.currentStartTime());
@@ -158,7 +158,7 @@ public final class Broadcast {
 
   private static BroadcastStats stats(Opened opened) {
     // A descriptor of its own, which holds no lock: it sees this process's receivers' too.
-    ByteLocks judge = ByteLocks.open(opened.file.path(), false).orElse(null);
+    ByteLocks judge = ByteLocks.open(opened.file.path(), false, opened.file.chunk(0)).orElse(null);
     try {
       return stats(opened, judge);
     } finally {

@@ -70,7 +70,7 @@ public final class BroadcastReceiver implements AutoCloseable, MessageSource {
     this.maxMessageLength = BroadcastDescriptor.maxMessageLength(capacity);
     this.copy = arena.allocate(Math.min(INITIAL_COPY_SIZE, Math.max(8, maxMessageLength)), 8);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
-    this.locks = writable ? ByteLocks.open(file.path(), true).orElse(null) : null;
+    this.locks = writable ? ByteLocks.open(file.path(), true, meta).orElse(null) : null;
     this.receivers = new ReceiverTable(meta, locks);
     if (writable) {
       try {

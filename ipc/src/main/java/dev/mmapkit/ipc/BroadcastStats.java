@@ -15,13 +15,13 @@ import java.util.List;
  * @param waiters receivers asleep now
  * @param droppedReceivers receivers dropped from the table because their process was gone
  * @param transmitterPid the process that created the file
- * @param transmitterAlive whether the transmitter may still be running: by its lock (false once
- *     it is closed or its process is gone, in whatever PID namespace), or for a transmitter without
+ * @param transmitterAlive whether the transmitter may still be running: by its lock (false once it
+ *     is closed or its process is gone, in whatever PID namespace), or for a transmitter without
  *     native access by pid (false only if shown gone)
  * @param receivers the receivers in the table
  * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1,
- *     processes judged by pid (those without native access) count as alive (docs/ipc.md,
- *     "Processes in different containers")
+ *     processes judged by pid (those without native access) count as alive (docs/ipc.md, "Processes
+ *     in different containers")
  */
 public record BroadcastStats(
     long capacity,

@@ -96,7 +96,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
     this.maxMessageLength = RingBufferDescriptor.maxMessageLength(capacity);
     this.wakeWord = meta.asSlice(WAKE_SEQUENCE_OFFSET, 4);
     this.nativeAccess = NativeAccess.get();
-    this.judge = ByteLocks.open(path, false).orElse(null);
+    this.judge = ByteLocks.open(path, false, meta).orElse(null);
     SharedMemoryFile.CLEANER.register(this, unmapping(file, judge));
   }
 
@@ -799,7 +799,7 @@ abstract sealed class MappedRingBuffer implements RingBuffer
    */
   private void holdConsumerLock() {
     consumerLockTried = true;
-    ByteLocks locks = ByteLocks.open(path, true).orElse(null);
+    ByteLocks locks = ByteLocks.open(path, true, meta).orElse(null);
     if (locks == null) return;
     if (Liveness.lock(locks, CONSUMER_PID_OFFSET) != LIVENESS_BY_LOCK) {
       locks.close();

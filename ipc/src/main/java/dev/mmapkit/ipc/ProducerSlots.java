@@ -60,8 +60,8 @@ final class ProducerSlots {
   private ProducerSlot processSlot;
   private final ProducerSlot[] threadSlots = new ProducerSlot[MAX_THREAD_SLOTS];
 
-  private ProducerSlots(Path path) {
-    locks = ByteLocks.open(path, true).orElse(null);
+  private ProducerSlots(Path path, MemorySegment meta) {
+    locks = ByteLocks.open(path, true, meta).orElse(null);
     if (locks != null) {
       SharedMemoryFile.CLEANER.register(this, locks::close);
     } else {
@@ -85,14 +85,14 @@ final class ProducerSlots {
               header.createdMillis(),
               header.creatorPid());
     } catch (IOException e) {
-      return new ProducerSlots(path);
+      return new ProducerSlots(path, meta);
     }
-    if (identity.fileKey() == null) return new ProducerSlots(path);
+    if (identity.fileKey() == null) return new ProducerSlots(path, meta);
     WeakReference<ProducerSlots> known = OF_FILE.get(identity);
     ProducerSlots slots = known == null ? null : known.get();
     // The path may name another file by now; slots of another file do not hold our identity here.
     if (slots == null || !slots.heldIn(meta)) {
-      slots = new ProducerSlots(path);
+      slots = new ProducerSlots(path, meta);
       OF_FILE.put(identity, new WeakReference<>(slots));
     }
     return slots;

@@ -20,8 +20,8 @@ package dev.mmapkit.ipc;
  * @param consumerPid the last consumer's process id; 0 if none
  * @param producers registered producer processes
  * @param pidNamespaces how many PID namespaces (containers) have written the file: above 1,
- *     processes judged by pid (those without native access) count as alive (docs/ipc.md,
- *     "Processes in different containers")
+ *     processes judged by pid (those without native access) count as alive (docs/ipc.md, "Processes
+ *     in different containers")
  */
 public record RingBufferStats(
     long capacity,

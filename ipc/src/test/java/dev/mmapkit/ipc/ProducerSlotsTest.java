@@ -9,6 +9,8 @@ import dev.mmapkit.internal.NativeAccess;
 import dev.mmapkit.internal.Processes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,7 +70,7 @@ class ProducerSlotsTest {
       MemorySegment meta = TestRings.meta(ring);
       assertEquals(LIVENESS_BY_LOCK, meta.get(ValueLayout.JAVA_LONG, offset + PRODUCER_LIVENESS));
       assertTrue(((MappedRingBuffer) ring).producerAlive(slot));
-      try (ByteLocks look = ByteLocks.open(rings.path("locked"), false).orElseThrow()) {
+      try (ByteLocks look = ByteLocks.open(rings.path("locked"), false, meta).orElseThrow()) {
         assertTrue(look.isHeldByOther(offset + PRODUCER_PID));
       }
       // A copy of that slot in the next one, marked as held by a lock nobody holds there: dead,
@@ -86,6 +88,30 @@ class ProducerSlotsTest {
       meta.set(ValueLayout.JAVA_LONG, freeOffset + PRODUCER_LIVENESS, LIVENESS_BY_PID);
       assertTrue(((MappedRingBuffer) ring).producerAlive(free), "by pid: this process lives");
       meta.set(ValueLayout.JAVA_LONG, freeOffset + PRODUCER_PID, 0L);
+    }
+  }
+
+  @Test
+  void aRingWhosePathNamesAnotherFileByItsFirstClaimIsJudgedByPidNotLockedInTheOther()
+      throws Exception {
+    assumeTrue(NativeAccess.get().isPresent(), "no native access");
+    Path path = rings.path("replaced");
+    try (RingBuffer old = RingBuffers.createManyToOne(path, 4096)) {
+      Files.delete(path);
+      Thread.sleep(2); // another millisecond: another header
+      try (RingBuffer replacement = RingBuffers.createManyToOne(path, 4096)) {
+        assertTrue(old.write(1, new byte[8]));
+        int slot = occupiedSlots(old).keySet().iterator().next();
+        long offset = MappedRingBuffer.slotOffset(slot);
+        assertEquals(
+            LIVENESS_BY_PID,
+            TestRings.meta(old).get(ValueLayout.JAVA_LONG, offset + PRODUCER_LIVENESS));
+        assertTrue(((MappedRingBuffer) old).producerAlive(slot));
+        try (ByteLocks look =
+            ByteLocks.open(path, false, TestRings.meta(replacement)).orElseThrow()) {
+          assertFalse(look.isHeldByOther(offset + PRODUCER_PID), "a lock in the other file");
+        }
+      }
     }
   }
 

@@ -208,7 +208,7 @@ class ReceiverTableTest {
   void aReceiverHoldsItsSlotByALockAndASlotMarkedSoThatNobodyLocksIsDropped() throws Exception {
     assumeTrue(NativeAccess.get().isPresent(), "no native access");
     try (BroadcastTransmitter transmitter = Broadcast.createTransmitter(path, 4096);
-        ByteLocks look = ByteLocks.open(path, false).orElseThrow()) {
+        ByteLocks look = ByteLocks.open(path, false, file()).orElseThrow()) {
       assertTrue(look.isHeldByOther(TRANSMITTER_PID_OFFSET), "the transmitter holds its pid word");
       assertEquals(LIVENESS_BY_LOCK, (long) LONG.getVolatile(file(), TRANSMITTER_LIVENESS_OFFSET));
       BroadcastReceiver receiver = Broadcast.openReceiver(path);

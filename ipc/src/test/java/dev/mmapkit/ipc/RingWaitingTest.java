@@ -73,7 +73,7 @@ class RingWaitingTest {
     long live = ProcessIdentity.of(parent, parentStart);
     try (MappedRingBuffer ring =
             (MappedRingBuffer) RingBuffers.createManyToOne(rings.path("ring"), 4096);
-        ByteLocks look = ByteLocks.open(rings.path("ring"), false).orElseThrow()) {
+        ByteLocks look = ByteLocks.open(rings.path("ring"), false, ring.meta).orElseThrow()) {
       MemorySegment meta = ring.meta;
       // The registered consumer, a live process by pid, marked as holding a lock nobody holds:
       // how a consumer killed asleep in another PID namespace looks from here.
